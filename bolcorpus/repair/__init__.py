@@ -1,0 +1,79 @@
+"""OCR and encoding repair with an edit log that maps every change back to the raw text.
+
+>>> result = repair_text("The nationalist revo-\\nlution of\\n1952 was led by the MNR.")
+>>> result.text
+'The nationalist revolution of 1952 was led by the MNR.'
+>>> [(e.rule, e.before, e.after) for e in result.edits][:1]
+[('repair.dehyphenate.v1', '-\\n', '')]
+"""
+
+from __future__ import annotations
+
+import inspect
+from functools import partial
+from typing import Any
+
+from pydantic import Field, ValidationError, create_model
+
+from bolcorpus.config import StageConfig
+from bolcorpus.errors import ConfigError
+from bolcorpus.registry import rules as rule_registry
+from bolcorpus.repair.engine import Fix, RepairResult, Rule, apply_edits, raw_offset, repair
+
+__all__ = ["Fix", "RepairConfig", "RepairResult", "apply_edits", "raw_offset", "repair_text"]
+
+
+class RepairConfig(StageConfig):
+    """Which repair rules run, in which order, with which options.
+
+    ``rules``: registered rule names, applied in this order. ``options``: per-rule keyword
+    arguments, e.g. ``{"repair.dehyphenate.v1": {"min_zipf": 2.5}}``. ``max_passes``: the
+    rule sequence repeats until nothing changes, at most this many times.
+    """
+
+    rules: tuple[str, ...] = (
+        "repair.newlines.v1",  # first: every later rule can rely on "\n"
+        "repair.unicode.v1",  # encoding damage before any word lookup
+        "repair.dehyphenate.v1",  # needs the line ends that unwrapping removes
+        "repair.unwrap.v1",
+    )
+    options: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    max_passes: int = Field(4, ge=1, le=20)
+
+
+def build_rules(config: RepairConfig) -> list[tuple[str, Rule]]:
+    """The configured rules as ``(name, callable)`` pairs, options bound and validated."""
+    unused = set(config.options) - set(config.rules)
+    if unused:
+        raise ConfigError(f"[repair] options given for rules not in 'rules': {', '.join(sorted(unused))}")
+    built = []
+    for name in config.rules:
+        func = rule_registry.get(name)
+        options = _validate_options(name, func, config.options.get(name, {}))
+        built.append((name, partial(func, **options) if options else func))
+    return built
+
+
+def repair_text(text: str, config: RepairConfig | None = None) -> RepairResult:
+    """Repair ``text``; returns the repaired text and the edits that produce it from ``text``."""
+    config = config or RepairConfig()
+    return repair(text, build_rules(config), max_passes=config.max_passes)
+
+
+def _validate_options(name: str, func: Rule, options: dict[str, Any]) -> dict[str, Any]:
+    params = {
+        p.name: (p.annotation, p.default)
+        for p in inspect.signature(func).parameters.values()
+        if p.kind is inspect.Parameter.KEYWORD_ONLY
+    }
+    model = create_model(f"{func.__name__}_options", __config__=StageConfig.model_config, **params)
+    try:
+        return model.model_validate(options).model_dump(exclude_unset=True)
+    except ValidationError as e:
+        problems = "; ".join(
+            f"unknown option {'.'.join(map(str, err['loc']))!r} (allowed: {', '.join(params) or 'none'})"
+            if err["type"] == "extra_forbidden"
+            else f"{'.'.join(map(str, err['loc']))} = {err['input']!r}: {err['msg']}"
+            for err in e.errors()
+        )
+        raise ConfigError(f"[repair] options for {name}: {problems}") from None
