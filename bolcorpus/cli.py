@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from bolcorpus import runner
 from bolcorpus.config import Settings, load_pipeline
@@ -18,8 +19,8 @@ from bolcorpus.repair import RepairConfig, repair_text
 
 app = typer.Typer(help="Repair, annotate and publish historical texts about Bolivian politics.",
                   no_args_is_help=True, add_completion=False)
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+out = Console(highlight=False, soft_wrap=True, markup=False)  # paths may hold "[...]"
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DEFAULT_PIPELINE = Path("pipelines/default.toml")
 PipelineArg = Annotated[Path, typer.Argument(help="Pipeline file.")]
@@ -41,7 +42,7 @@ def run_command(
         settings = settings.with_stage("publish", version=version)
     with Progress(TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("shards"), TimeElapsedColumn(), console=err, transient=True) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def progress(stage: str, done: int, total: int) -> None:
             if stage not in tasks:
@@ -54,7 +55,7 @@ def run_command(
         detail = f"{report.shards_run}/{report.shards} shards, {report.seconds:.1f}s" if report.shards_run else ""
         out.print(f"{report.name:<10} {report.status:<9} {detail:<22} {stats}")
         for warning in report.warnings:
-            err.print(f"[yellow]warning:[/] {warning}")
+            err.print(f"[yellow]warning:[/] {escape(warning)}")
     if not result.did_work:
         out.print("Nothing to do: every stage is up to date.")
     out.print(f"Dataset published at {result.published}")
@@ -65,8 +66,7 @@ def status(pipeline: PipelineArg = DEFAULT_PIPELINE, raw: RawOpt = None, out_dir
     """Say which stages are up to date, and why the others are not."""
     settings = _settings(pipeline, raw, out_dir, None)
     for name, fresh, why in _guard(lambda: runner.status(settings)):
-        mark = "[green]up to date[/]" if fresh else "[yellow]stale[/]     "
-        out.print(f"{name:<10} {mark} {why}")
+        out.print(f"{name:<10} {'up to date' if fresh else 'stale':<10} {why}", style=None if fresh else "yellow")
 
 
 @app.command()
@@ -81,7 +81,7 @@ def repair(
     chunks = []
     for path in files:
         raw = path.read_text(encoding="utf-8", errors="replace")
-        result = _guard(lambda: repair_text(raw, config))
+        result = _guard(lambda: repair_text(raw, config))  # noqa: B023 (called at once)
         chunks.append("\n".join(_explain(path, raw, result.edits)) if explain else result.text)
     text = "\n".join(chunks) + "\n"
     if output:
@@ -117,7 +117,7 @@ def _guard(call):  # type: ignore[no-untyped-def]
     try:
         return call()
     except BolcorpusError as e:
-        err.print(f"[red]error:[/] {e}", soft_wrap=True)
+        err.print(f"[red]error:[/] {escape(str(e))}")
         raise typer.Exit(2) from None
 
 

@@ -15,9 +15,12 @@ bolcorpus.errors.RegistryError: unknown stage 'nope'; valid names: entities, ing
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from bolcorpus.errors import RegistryError
+
+if TYPE_CHECKING:
+    from bolcorpus.stages.base import Stage
 
 T = TypeVar("T")
 
@@ -52,7 +55,7 @@ class Registry(Generic[T]):
 
 
 rules: Registry[Callable[..., Any]] = Registry("repair rule")
-stages: Registry[type] = Registry("stage")
+stages: Registry[type[Stage]] = Registry("stage")
 
 
 def _populate() -> None:

@@ -31,6 +31,7 @@ from bolcorpus.registry import stages as stage_registry
 from bolcorpus.stages.base import Stage
 from bolcorpus.stages.entities import Entities
 from bolcorpus.stages.ingest import Ingest
+from bolcorpus.stages.publish import Publish
 from bolcorpus.storage import fingerprint, read_json, read_jsonl, write_json, write_jsonl
 
 Progress = Callable[[str, int, int], None]  # (stage, shards done, shards in all)
@@ -109,7 +110,7 @@ def run(settings: Settings, progress: Progress | None = None) -> RunResult:
     executor: Executor | None = None
     try:
         for i, step in enumerate(plans):
-            if step.stage.sink:
+            if isinstance(step.stage, Publish):
                 report, published = _publish(step, plans, settings)
             else:
                 if settings.run.workers > 1 and executor is None and len(step.shards) > 1:
@@ -128,8 +129,8 @@ def status(settings: Settings) -> list[tuple[str, bool, str]]:
     """For each stage: its name, whether it is up to date, and why (not)."""
     plans, _ = plan(settings)
     rows = []
-    for i, step in enumerate(plans):
-        if step.stage.sink:
+    for step in plans:
+        if isinstance(step.stage, Publish):
             target = step.stage.target(settings.run.out)
             manifest = target / "manifest.json"
             if not manifest.exists():
@@ -184,7 +185,9 @@ def _run_shard(name: str, config: StageConfig, nlp: NlpConfig, shard: Any, out: 
     stage = _STAGES.get(cache_key)
     if stage is None:
         stage = _STAGES[cache_key] = stage_registry.get(name)(config, nlp)
-    stage.stats.clear(), stage.rejected.clear(), stage.warnings.clear()
+    stage.stats.clear()
+    stage.rejected.clear()
+    stage.warnings.clear()
     items: Any = shard if isinstance(shard, list) else (Document.from_dict(r) for r in read_jsonl(shard))
     started = time.perf_counter()
     tmp_part = _part(out, n).with_suffix(".partial")
@@ -197,6 +200,7 @@ def _run_shard(name: str, config: StageConfig, nlp: NlpConfig, shard: Any, out: 
 
 
 def _publish(step: StagePlan, plans: list[StagePlan], settings: Settings) -> tuple[StageReport, Path]:
+    assert isinstance(step.stage, Publish)
     upstream = plans[plans.index(step) - 1]
     started = time.perf_counter()
     target = step.stage.target(settings.run.out)

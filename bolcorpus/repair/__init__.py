@@ -1,6 +1,6 @@
 """OCR and encoding repair with an edit log that maps every change back to the raw text.
 
->>> result = repair_text("The nationalist revo-\\nlution of\\n1952 was led by the MNR.")
+>>> result = repair_text("The nationalist revo-\\nlution of 1952 was led by the MNR.")
 >>> result.text
 'The nationalist revolution of 1952 was led by the MNR.'
 >>> [(e.rule, e.before, e.after) for e in result.edits][:1]
@@ -63,10 +63,12 @@ def repair_text(text: str, config: RepairConfig | None = None) -> RepairResult:
 def _validate_options(name: str, func: Rule, options: dict[str, Any]) -> dict[str, Any]:
     params = {
         p.name: (p.annotation, p.default)
-        for p in inspect.signature(func).parameters.values()
+        for p in inspect.signature(func, eval_str=True).parameters.values()
         if p.kind is inspect.Parameter.KEYWORD_ONLY
     }
-    model = create_model(f"{func.__name__}_options", __config__=StageConfig.model_config, **params)
+    model = create_model(  # type: ignore[call-overload]
+        f"{func.__name__}_options", __config__=StageConfig.model_config, **params
+    )
     try:
         return model.model_validate(options).model_dump(exclude_unset=True)
     except ValidationError as e:

@@ -42,6 +42,15 @@ class RepairResult(NamedTuple):
 Rule = Callable[[str], Iterable[Fix]]
 
 
+class _Span(NamedTuple):
+    """A fix aligned to piece boundaries, with the rules that made it."""
+
+    start: int
+    end: int
+    replacement: str
+    rules: tuple[str, ...]
+
+
 class _Piece(NamedTuple):
     raw_start: int
     raw_end: int
@@ -118,11 +127,11 @@ def _clean(fixes: Iterable[Fix], text: str) -> list[Fix]:
 
 def _splice(pieces: list[_Piece], fixes: list[Fix], rule: str, raw: str) -> list[_Piece]:
     starts = _starts(pieces)
-    fixes = _align_to_edits(pieces, starts, fixes, rule)
-    pieces, starts = _split_copies(pieces, starts, fixes)
+    spans = _align_to_edits(pieces, starts, fixes, rule)
+    pieces, starts = _split_copies(pieces, starts, spans)
     out: list[_Piece] = []
     j = 0
-    for start, end, replacement, rules in fixes:
+    for start, end, replacement, rules in spans:
         while j < len(pieces) and (starts[j] < start or (starts[j] == start and not pieces[j].text)):
             _append(out, pieces[j])
             j += 1
@@ -151,9 +160,7 @@ def _starts(pieces: Sequence[_Piece]) -> list[int]:
     return starts
 
 
-def _align_to_edits(
-    pieces: list[_Piece], starts: list[int], fixes: list[Fix], rule: str
-) -> list[tuple[int, int, str, tuple[str, ...]]]:
+def _align_to_edits(pieces: list[_Piece], starts: list[int], fixes: list[Fix], rule: str) -> list[_Span]:
     """Widen fixes that cut into an edit piece to cover it whole, merging any that then overlap."""
     text = "".join(p.text for p in pieces)
 
@@ -171,7 +178,7 @@ def _align_to_edits(
             groups[-1][2].append(fix)
         else:
             groups.append([start, end, [fix]])
-    aligned = []
+    aligned: list[_Span] = []
     for start, end, members in groups:
         parts, pos = [], start
         for fix in members:
@@ -179,15 +186,13 @@ def _align_to_edits(
             parts.append(fix.replacement)
             pos = fix.end
         parts.append(text[pos:end])
-        aligned.append((start, end, "".join(parts), (rule,)))
+        aligned.append(_Span(start, end, "".join(parts), (rule,)))
     return aligned
 
 
-def _split_copies(
-    pieces: list[_Piece], starts: list[int], fixes: list[tuple[int, int, str, tuple[str, ...]]]
-) -> tuple[list[_Piece], list[int]]:
-    """Split copy pieces so that every fix boundary falls on a piece boundary."""
-    cuts = sorted({pos for fix in fixes for pos in fix[:2]})
+def _split_copies(pieces: list[_Piece], starts: list[int], spans: list[_Span]) -> tuple[list[_Piece], list[int]]:
+    """Split copy pieces so that every span boundary falls on a piece boundary."""
+    cuts = sorted({pos for span in spans for pos in (span.start, span.end)})
     out, out_starts, c = [], [], 0
     for piece, start in zip(pieces, starts):
         end = start + len(piece.text)

@@ -11,6 +11,7 @@ import difflib
 import statistics
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import Literal
 
 import ftfy
 from wordfreq import zipf_frequency
@@ -44,7 +45,7 @@ def fix_unicode(
     uncurl_quotes: bool = False,
     fix_latin_ligatures: bool = True,
     fix_character_width: bool = False,
-    normalization: str | None = "NFC",
+    normalization: Literal["NFC", "NFD", "NFKC", "NFKD"] | None = "NFC",
 ) -> Iterator[Fix]:
     """Fix mojibake and broken characters with ftfy, one line at a time.
 

@@ -36,7 +36,6 @@ class Stage(abc.ABC):
 
     name: ClassVar[str]
     version: ClassVar[int] = 1
-    sink: ClassVar[bool] = False  # writes the final output once, instead of shards
 
     class Config(StageConfig):
         pass
@@ -48,7 +47,7 @@ class Stage(abc.ABC):
         self.rejected: list[dict[str, Any]] = []
         self.warnings: list[str] = []
 
-    @classmethod
+    @classmethod  # noqa: B027 (an optional hook, empty by default)
     def check_config(cls, config: StageConfig, path: Path) -> None:
         """Check what the field types cannot (names that must be registered, …)."""
 

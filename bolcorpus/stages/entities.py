@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from operator import attrgetter
-
 from pathlib import Path
 from typing import Any
 
@@ -30,13 +29,16 @@ class Entities(Stage):
     version = 1
 
     class Config(StageConfig):
-        """``kb``: the knowledge base (YAML). ``labels``: the OntoNotes labels kept; numbers, money and the like are left out
-        because they are not actors or places the texts argue about."""
+        """``kb``: the knowledge base (YAML). ``labels``: the OntoNotes labels kept;
+        numbers, money and the like are left out: they are not actors or places the
+        texts argue about."""
 
         kb: Path = Path("kb/entities.yml")
         labels: tuple[str, ...] = (
             "PERSON", "ORG", "GPE", "LOC", "NORP", "DATE", "EVENT", "FAC", "LAW", "WORK_OF_ART", "PRODUCT",
         )
+
+    config: Config
 
     @classmethod
     def check_config(cls, config: Config, path: Path) -> None:  # type: ignore[override]
@@ -49,13 +51,15 @@ class Entities(Stage):
 
     def fingerprint(self) -> dict[str, str]:
         model, version = resolve_model(self.nlp_config.model)
-        return {"model": model, "model_version": version, "kb": hashlib.sha256(self.config.kb.read_bytes()).hexdigest()}
+        kb_hash = hashlib.sha256(self.config.kb.read_bytes()).hexdigest()
+        return {"model": model, "model_version": version, "kb": kb_hash}
 
     def process(self, items: Iterator[Document]) -> Iterator[Document]:
         nlp = load_nlp(self.nlp_config.model)
         keep = set(self.config.labels)
         disable = [p for p in nlp.pipe_names if p not in ("tok2vec", "ner")]
-        for doc, parsed in pipe_spans(nlp, items, attrgetter("paragraphs"), batch_size=self.nlp_config.batch_size, disable=disable):
+        batch_size = self.nlp_config.batch_size
+        for doc, parsed in pipe_spans(nlp, items, attrgetter("paragraphs"), batch_size=batch_size, disable=disable):
             entities = []
             for (start, _), spacy_doc in zip(doc.paragraphs, parsed):
                 for ent in spacy_doc.ents:

@@ -67,6 +67,8 @@ class Ingest(Stage):
         fallback_encodings: tuple[str, ...] = ("cp1252", "latin-1")
         max_control_ratio: float = Field(0.05, ge=0, le=1)
 
+    config: Config
+
     @classmethod
     def inputs(cls, raw: Path, config: Config) -> tuple[list[RawFile], list[str], bytes]:
         """The files to ingest, warnings about the manifest, and the manifest's bytes."""

@@ -37,13 +37,14 @@ class Publish(Stage):
 
     name = "publish"
     version = 1
-    sink = True
 
     class Config(StageConfig):
         """``name``: dataset folder name. ``version``: semantic version to publish as."""
 
         name: str = Field("bolcorpus", pattern=r"^[A-Za-z0-9_.-]+$")
         version: str = Field("0.1.0", pattern=r"^\d+\.\d+\.\d+$")
+
+    config: Config
 
     def process(self, items: Iterator[Document]) -> Iterator[Document]:
         return items

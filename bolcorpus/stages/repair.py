@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bolcorpus.document import Document
-from bolcorpus.errors import ConfigError
+from bolcorpus.errors import BolcorpusError, ConfigError
 from bolcorpus.repair import RepairConfig, build_rules, repair
 from bolcorpus.stages.base import MapStage, replace
 
@@ -15,13 +15,14 @@ class Repair(MapStage):
 
     name = "repair"
     version = 1
-    Config = RepairConfig
+    Config = RepairConfig  # type: ignore[assignment]  # the library config is the stage config
+    config: RepairConfig
 
     @classmethod
     def check_config(cls, config: RepairConfig, path: Path) -> None:  # type: ignore[override]
         try:
             build_rules(config)
-        except ConfigError as e:
+        except BolcorpusError as e:  # a bad option, or a rule name not registered
             raise ConfigError(f"{path}: {e}") from None
 
     def __init__(self, *args, **kwargs) -> None:

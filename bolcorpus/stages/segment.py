@@ -20,7 +20,7 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of each paragraph, paragraphs being separated by blank lines.
 
     >>> paragraph_spans("One.\\n\\nTwo, still\\ntwo.\\n")
-    [(0, 4), (6, 20)]
+    [(0, 4), (6, 21)]
     """
     spans = []
     for m in PARAGRAPH_RE.finditer(text):
@@ -44,13 +44,16 @@ class Segment(Stage):
 
         min_sentence_chars: int = Field(2, ge=1)
 
+    config: Config
+
     def fingerprint(self) -> dict[str, str]:
         return dict(zip(("model", "model_version"), resolve_model(self.nlp_config.model)))
 
     def process(self, items: Iterator[Document]) -> Iterator[Document]:
         nlp = load_nlp(self.nlp_config.model)
         docs = (replace(doc, paragraphs=paragraph_spans(doc.text)) for doc in items)
-        for doc, parsed in pipe_spans(nlp, docs, attrgetter("paragraphs"), batch_size=self.nlp_config.batch_size, disable=["ner"]):
+        batch_size = self.nlp_config.batch_size
+        for doc, parsed in pipe_spans(nlp, docs, attrgetter("paragraphs"), batch_size=batch_size, disable=["ner"]):
             sentences: list[Sentence] = []
             for index, ((para_start, _), spacy_doc) in enumerate(zip(doc.paragraphs, parsed)):
                 for sent in spacy_doc.sents:

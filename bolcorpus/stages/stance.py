@@ -46,6 +46,8 @@ class StanceStage(Stage):
         threshold: float = Field(1.0, gt=0)
         negation_window: int = Field(3, ge=0)
 
+    config: Config
+
     @classmethod
     def check_config(cls, config: Config, path: Path) -> None:  # type: ignore[override]
         for key in ("targets", "lexicon"):
@@ -82,7 +84,7 @@ class StanceStage(Stage):
             records = []
             for (index, targets), sent in zip(found.pop(doc.id), parsed):
                 score, evidence = self._score(sent)
-                label = "FAVOR" if score >= self.config.threshold else "AGAINST" if score <= -self.config.threshold else "NONE"
+                label = _label(score, self.config.threshold)
                 records += [Stance(index, t, label, round(math.tanh(score / 2), 4), evidence) for t in targets]
             self.stats["stance_records"] += len(records)
             yield replace(doc, stance=records)
@@ -98,6 +100,10 @@ class StanceStage(Stage):
             total += -weight if negated else weight
             evidence.append(token.text)
         return total, evidence
+
+
+def _label(score: float, threshold: float) -> str:
+    return "FAVOR" if score >= threshold else "AGAINST" if score <= -threshold else "NONE"
 
 
 def _load_targets(path: Path) -> dict[str, re.Pattern[str]]:

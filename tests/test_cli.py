@@ -1,0 +1,53 @@
+"""The command line as a user meets it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bolcorpus.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+PIPELINE = str(ROOT / "pipelines" / "default.toml")
+cli = CliRunner()
+
+
+def test_repair_prints_repaired_text(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("the insti-\ntutional crisis of\nthe MNR\n")
+    result = cli.invoke(app, ["repair", str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "the institutional crisis of\n\nthe MNR\n"
+
+
+def test_repair_explain_lists_each_edit_with_rule_and_place(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("the insti-\ntutional crisis\n")
+    result = cli.invoke(app, ["repair", "--explain", str(path)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"# {path}: 2 edits"
+    assert lines[1].startswith("1:10\trepair.dehyphenate.v1\t'-\\n' → ''")
+
+
+@pytest.mark.slow
+def test_run_then_status(tmp_path: Path) -> None:
+    raw = ROOT / "tests" / "fixtures" / "raw"
+    out = tmp_path / "out"
+    result = cli.invoke(app, ["run", PIPELINE, "--raw", str(raw), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == f"Dataset published at {out / 'datasets' / 'bolcorpus' / '0.1.0'}"
+    again = cli.invoke(app, ["run", PIPELINE, "--raw", str(raw), "--out", str(out)])
+    assert "Nothing to do: every stage is up to date." in again.stdout
+    status = cli.invoke(app, ["status", PIPELINE, "--raw", str(raw), "--out", str(out)])
+    assert status.exit_code == 0 and status.stdout.count("up to date") >= 6
+
+
+def test_bad_config_exits_2_with_a_message(tmp_path: Path) -> None:
+    (tmp_path / "p.toml").write_text('config = "c.toml"\nstages = ["ingest"]\n')
+    (tmp_path / "c.toml").write_text("[run]\nworkers = -3\n")
+    result = cli.invoke(app, ["run", str(tmp_path / "p.toml")])
+    assert result.exit_code == 2
+    assert "[run] workers = -3" in result.stderr

@@ -1,0 +1,122 @@
+"""The staged runner end to end: publish, cache, partial reruns, resume, immutability."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bolcorpus import runner
+from bolcorpus.errors import PublishError
+from bolcorpus.stages.repair import Repair
+
+pytestmark = pytest.mark.slow  # loads the spaCy model
+
+
+def statuses(result) -> dict[str, str]:
+    return {r.name: r.status for r in result.stages}
+
+
+def test_run_publishes_a_dataset_that_datasets_loads_offline(settings) -> None:
+    result = runner.run(settings)
+    version_dir = result.published
+    assert version_dir == settings.run.out / "datasets" / "bolcorpus" / "0.1.0"
+    script = (
+        "import json, sys\n"
+        "from datasets import load_dataset\n"
+        "out = {c: load_dataset(sys.argv[1], c, split='train').num_rows "
+        "for c in ['documents', 'sentences', 'entities', 'edits']}\n"
+        "s = load_dataset(sys.argv[1], 'sentences', split='train')[0]\n"
+        "out['first'] = s\n"
+        "print(json.dumps(out))\n"
+    )
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1",
+           "HF_HOME": str(settings.run.out / "hf-home")}
+    done = subprocess.run([sys.executable, "-c", script, str(version_dir)], capture_output=True, text=True,
+                          env=env, check=True)
+    loaded = json.loads(done.stdout.strip().splitlines()[-1])
+    assert loaded["documents"] == 3
+    assert loaded["sentences"] > 10 and loaded["edits"] > 10 and loaded["entities"] > 0
+    first = loaded["first"]
+    assert first["doc_id"] == "a_petras" and first["index"] == 0
+    assert first["text"].startswith("Three major political upheavals")
+    manifest = json.loads((version_dir / "manifest.json").read_text())
+    assert manifest["version"] == "0.1.0" and len(manifest["fingerprint"]) == 64
+    assert set(manifest["inputs"]) == {"a_petras.txt", "b_zavaleta.txt", "c_nlr.txt"}
+
+
+def test_sentence_and_entity_offsets_point_at_their_text(settings) -> None:
+    import pyarrow.parquet as pq
+
+    version_dir = runner.run(settings).published
+    docs = {r["doc_id"]: r for r in pq.read_table(version_dir / "documents").to_pylist()}
+    for row in pq.read_table(version_dir / "sentences").to_pylist():
+        assert docs[row["doc_id"]]["text"][row["start"] : row["end"]] == row["text"]
+        for ent in row["entities"]:
+            assert row["text"][ent["start"] : ent["end"]] == ent["text"]
+
+
+def test_rerun_with_nothing_changed_does_no_work(settings) -> None:
+    runner.run(settings)
+    again = runner.run(settings)
+    assert not again.did_work
+    assert set(statuses(again).values()) == {"cached"}
+    assert all(fresh for _, fresh, _ in runner.status(settings))
+
+
+def test_changing_one_stage_config_redoes_it_and_later_stages_only(settings) -> None:
+    runner.run(settings)
+    changed = settings.with_stage("repair", max_passes=5).with_stage("publish", version="0.2.0")
+    stale = {name: (fresh, why) for name, fresh, why in runner.status(changed)}
+    assert stale["ingest"][0] and not stale["repair"][0]
+    assert "config changed (max_passes)" in stale["repair"][1]
+    assert "an earlier stage changed" in stale["segment"][1]
+    result = runner.run(changed)
+    assert statuses(result) == {"ingest": "cached", "repair": "ran", "segment": "ran", "entities": "ran",
+                                "stance": "ran", "publish": "published"}
+
+
+def test_a_killed_run_resumes_from_the_shards_completely_written(settings, monkeypatch) -> None:
+    original = Repair.transform
+
+    def dies_on_the_third_document(self, doc):
+        if doc.id == "c_nlr":
+            raise KeyboardInterrupt  # like a kill: not caught as a per-document error
+        return original(self, doc)
+
+    monkeypatch.setattr(Repair, "transform", dies_on_the_third_document)
+    with pytest.raises(KeyboardInterrupt):
+        runner.run(settings)
+    (repair_state,) = [why for name, _, why in runner.status(settings) if name == "repair"]
+    assert "interrupted: 2 of 3 shards written" in repair_state
+    monkeypatch.setattr(Repair, "transform", original)
+    result = runner.run(settings)
+    repair_report = next(r for r in result.stages if r.name == "repair")
+    assert (repair_report.status, repair_report.shards_run, repair_report.shards) == ("resumed", 1, 3)
+    assert statuses(result)["ingest"] == "cached"
+    assert repair_report.stats["in"] == 3  # stats merged from every shard
+
+
+def test_a_published_version_is_never_changed(settings, raw_dir: Path) -> None:
+    version_dir = runner.run(settings).published
+    before = {p: p.read_bytes() for p in version_dir.rglob("*") if p.is_file()}
+    (raw_dir / "b_zavaleta.txt").write_text("Different content about Torres.\n")
+    with pytest.raises(PublishError, match="already published with different content"):
+        runner.run(settings)
+    after = {p: p.read_bytes() for p in version_dir.rglob("*") if p.is_file()}
+    assert after == before
+    assert not list(version_dir.parent.glob(".tmp-*"))
+
+
+def test_parallel_workers_give_the_same_dataset(settings, tmp_path: Path) -> None:
+    serial = runner.run(settings).published
+    parallel = runner.run(settings.with_overrides(out=tmp_path / "parallel", workers=2)).published
+    for config in ("documents", "sentences", "edits"):
+        assert (serial / config).is_dir()
+        first = sorted((serial / config).glob("*.parquet"))[0].read_bytes()
+        second = sorted((parallel / config).glob("*.parquet"))[0].read_bytes()
+        assert first == second

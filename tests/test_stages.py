@@ -1,0 +1,96 @@
+"""Each stage on its own, and the Stage contract checked once with a toy stage."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bolcorpus.config import NlpConfig
+from bolcorpus.document import Document
+from bolcorpus.kb import KBEntity, KnowledgeBase
+from bolcorpus.registry import rules, stages
+from bolcorpus.stages.base import MapStage, replace
+from bolcorpus.stages.entities import Entities
+from bolcorpus.stages.repair import Repair
+from bolcorpus.stages.segment import Segment, paragraph_spans
+from bolcorpus.stages.stance import StanceStage
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIGS = ROOT / "configs"
+
+
+def doc(text: str, **fields) -> Document:
+    return Document(id="d", source_file="d.txt", raw_text=text, text=text, **fields)
+
+
+class Shout(MapStage):
+    name = "shout"
+
+    def transform(self, d: Document) -> Document:
+        if "boom" in d.text:
+            raise ValueError("cannot shout boom")
+        return replace(d, text=d.text.upper())
+
+
+def test_stage_contract_counts_keeps_metadata_and_rejects_with_reason() -> None:
+    stage = Shout(Shout.Config(), NlpConfig())
+    docs = [doc("viva", meta={"year": 1971}), doc("boom")]
+    out = list(stage.run(docs))
+    assert [d.text for d in out] == ["VIVA"] and out[0].meta == {"year": 1971}
+    assert docs[0].text == "viva"  # the input record is not mutated
+    assert dict(stage.stats) == {"in": 2, "out": 1, "dropped_error": 1}
+    assert stage.rejected[0]["meta"]["drop_reason"] == "error"
+    assert "shout failed (ValueError: cannot shout boom)" in stage.warnings[0]
+
+
+def test_registry_snapshot() -> None:
+    assert stages.names() == ["entities", "ingest", "publish", "repair", "segment", "stance"]
+    assert rules.names() == ["repair.dehyphenate.v1", "repair.newlines.v1", "repair.unicode.v1", "repair.unwrap.v1"]
+
+
+def test_repair_stage_keeps_raw_text_and_logs_edits() -> None:
+    (out,) = Repair(Repair.Config(), NlpConfig()).run([doc("the revo-\nlution of\n1952")])
+    assert out.raw_text == "the revo-\nlution of\n1952"
+    assert out.text == "the revolution of\n\n1952"
+    assert [e.rule for e in out.edits] == ["repair.dehyphenate.v1", "repair.unwrap.v1"]
+
+
+def test_paragraph_spans() -> None:
+    assert paragraph_spans("") == []
+    assert paragraph_spans("\n\nOne\n\n\n  Two\n") == [(2, 5), (10, 13)]
+
+
+@pytest.mark.slow
+def test_segment_stage_gives_sentences_inside_paragraphs() -> None:
+    text = "General Torres took power in 1970. The workers backed him.\n\nBanzer overthrew him."
+    (out,) = Segment(Segment.Config(), NlpConfig()).run([doc(text)])
+    assert [text[s.start : s.end] for s in out.sentences] == [
+        "General Torres took power in 1970.", "The workers backed him.", "Banzer overthrew him."]
+    assert [s.paragraph for s in out.sentences] == [0, 0, 1]
+
+
+@pytest.mark.slow
+def test_entities_stage_links_model_mentions_to_the_knowledge_base() -> None:
+    text = "The MNR and the COB met in La Paz in October 1970."
+    stage = Entities(Entities.Config(kb=CONFIGS / "kb" / "entities.yml"), NlpConfig())
+    stage.kb = KnowledgeBase([KBEntity(id="la_paz", name="La Paz", type="GPE", aliases=())])
+    (out,) = stage.run([doc(text, paragraphs=[(0, len(text))])])
+    by_text = {e.text: e for e in out.entities}
+    assert by_text["La Paz"].entity_id == "la_paz" and by_text["La Paz"].label == "GPE"
+    assert by_text["October 1970"].label == "DATE" and by_text["October 1970"].entity_id is None
+    assert all(text[e.start : e.end] == e.text for e in out.entities)
+
+
+@pytest.mark.slow
+def test_stance_baseline_scores_lexicon_words_with_negation(tmp_path: Path) -> None:
+    (tmp_path / "t.yml").write_text("MNR:\n  aliases: [MNR]\nMILITARY:\n  aliases: [the army]\n")
+    (tmp_path / "l.tsv").write_text("term\tpolarity\tweight\tnote\nbetray\t-1\t1.5\t\nheroic\t1\t1.0\t\n")
+    stage = StanceStage(StanceStage.Config(targets=tmp_path / "t.yml", lexicon=tmp_path / "l.tsv"), NlpConfig())
+    text = "The MNR betrayed the workers. The army was not heroic. The MNR met."
+    sentences = Segment(Segment.Config(), NlpConfig()).run([doc(text)])
+    (out,) = stage.run(sentences)
+    records = [(s.sentence, s.target, s.label, s.evidence) for s in out.stance]
+    assert records == [(0, "MNR", "AGAINST", ["betrayed"]), (1, "MILITARY", "AGAINST", ["heroic"]),
+                       (2, "MNR", "NONE", [])]
+    assert out.stance[1].score < 0
