@@ -119,10 +119,18 @@ def load_config(path: str | Path, *, stages: tuple[str, ...], pipeline: Path | N
     for name in stages:
         stage_cls = stage_registry.get(name)
         config = _validate(stage_cls.Config, data.get(name, {}), path, name)
-        relative = {k: path.parent / v for k, v in config if isinstance(v, Path) and not v.is_absolute()}
-        configs[name] = config.model_copy(update=relative)
+        configs[name] = config.model_copy(update={k: _relative_to(path.parent, v) for k, v in config})
         stage_cls.check_config(configs[name], path)
     return Settings(pipeline or path, path, stages, run, nlp, configs)
+
+
+def _relative_to(base: Path, value: Any) -> Any:
+    """Resolve a path (or a tuple of paths) given in a config file against its folder."""
+    if isinstance(value, Path):
+        return value if value.is_absolute() else base / value
+    if isinstance(value, tuple) and value and all(isinstance(v, Path) for v in value):
+        return tuple(_relative_to(base, v) for v in value)
+    return value
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from pydantic import Field, ValidationError, create_model
@@ -19,6 +20,7 @@ from bolcorpus.config import StageConfig
 from bolcorpus.errors import ConfigError
 from bolcorpus.registry import rules as rule_registry
 from bolcorpus.repair.engine import Fix, RepairResult, Rule, apply_edits, raw_offset, repair
+from bolcorpus.repair.lexicon import Lexicon
 
 __all__ = ["Fix", "RepairConfig", "RepairResult", "apply_edits", "raw_offset", "repair_text"]
 
@@ -28,16 +30,30 @@ class RepairConfig(StageConfig):
 
     ``rules``: registered rule names, applied in this order. ``options``: per-rule keyword
     arguments, e.g. ``{"repair.dehyphenate.v1": {"min_zipf": 2.5}}``. ``max_passes``: the
-    rule sequence repeats until nothing changes, at most this many times.
+    rule sequence repeats until nothing changes, at most this many times. ``lexicons``:
+    files of the corpus's own names and terms (``.txt``, one per line, or a knowledge-base
+    ``.yml``), given to every rule that takes a ``lexicon``; English and Spanish words come
+    from ``wordfreq``. ``artefacts``: damage no rule can repair (kind → regular expression,
+    such as machine-translation placeholders), flagged in the document's metadata.
     """
 
     rules: tuple[str, ...] = (
         "repair.newlines.v1",  # first: every later rule can rely on "\n"
         "repair.unicode.v1",  # encoding damage before any word lookup
+        "repair.furniture.v1",  # whole lines, before lines are joined
+        "repair.footnotes.v1",  # "mnrfootnote1" must be "mnr" before word rules see it
         "repair.dehyphenate.v1",  # needs the line ends that unwrapping removes
         "repair.unwrap.v1",
+        "repair.punctuation.v1",  # ".t he" must lose its speck before words are merged
+        "repair.split_words.v1",
+        "repair.confusions.v1",  # before lost hyphens, which would split "talcing"
+        "repair.lost_hyphens.v1",
+        "repair.numbers.v1",
+        "repair.acronyms.v1",
     )
     options: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    lexicons: tuple[Path, ...] = ()
+    artefacts: dict[str, str] = Field(default_factory=lambda: {"mt_placeholder": r"\bXNUMX\b"})
     max_passes: int = Field(4, ge=1, le=20)
 
 
@@ -50,6 +66,8 @@ def build_rules(config: RepairConfig) -> list[tuple[str, Rule]]:
     for name in config.rules:
         func = rule_registry.get(name)
         options = _validate_options(name, func, config.options.get(name, {}))
+        if "lexicon" in inspect.signature(func).parameters:
+            options["lexicon"] = Lexicon.from_files(config.lexicons)
         built.append((name, partial(func, **options) if options else func))
     return built
 
@@ -64,7 +82,7 @@ def _validate_options(name: str, func: Rule, options: dict[str, Any]) -> dict[st
     params = {
         p.name: (p.annotation, p.default)
         for p in inspect.signature(func, eval_str=True).parameters.values()
-        if p.kind is inspect.Parameter.KEYWORD_ONLY
+        if p.kind is inspect.Parameter.KEYWORD_ONLY and p.name != "lexicon"
     }
     model = create_model(  # type: ignore[call-overload]
         f"{func.__name__}_options", __config__=StageConfig.model_config, **params

@@ -20,3 +20,59 @@ EDGE_SPACE_RE = re.compile(r"\A\s+|\s+\Z")
 
 # Characters that close a sentence or clause at the end of a line (with closing quotes).
 LINE_FINAL_PUNCT_RE = re.compile(r"[.!?:;][\"'”’)\]]*$")
+
+# --- punctuation and spacing -------------------------------------------------------
+SPACE_AFTER_OPEN_BRACKET_RE = re.compile(r"(?<=[(\[]) +")
+SPACE_BEFORE_CLOSE_BRACKET_RE = re.compile(r"(?<=\S) +(?=[)\]])")
+SPACE_BEFORE_PUNCT_RE = re.compile(r"(?<=[^\W_]) +(?=[,;:!?](?:\s|$))(?!, [\"“])")
+# "MNR.." (not an ellipsis): one period, or none where the sentence goes on in lower case.
+DOUBLED_PERIOD_RE = re.compile(r"(?<=[^\W_])\.\.(?![.])(?! [a-z])")
+DOUBLED_PERIOD_MIDSENTENCE_RE = re.compile(r"(?<=[^\W_])\.\.(?= [a-z])")
+MID_DOT_RE = re.compile(r" ?·(?= )|·")  # OCR specks; "·" is not used in English prose
+STRAY_COMMA_RE = re.compile(r"(?<=[^\W_]) ,(?= [\"“])")  # "the , \"nationalism\""
+STRAY_PERIOD_RE = re.compile(r"(?<= )\.(?=[a-z])")  # "In .t he", ".a s"
+SPLIT_INITIAL_RE = re.compile(r"\b([A-Z]) (?=\.[A-Z]\.)")  # "U .S."
+
+# --- words -------------------------------------------------------------------------
+WORD_PAIR_RE = re.compile(r"(?<!['’])(?=\b([^\W\d_]+) ([^\W\d_]+)\b)")  # overlapping pairs; not "Bolivia’s oil"
+LONG_LOWER_WORD_RE = re.compile(r"\b[a-z]{7,}\b")
+# First halves of compounds that keep a hyphen even when short ("anti-imperialist").
+COMPOUND_PREFIXES = frozenset({"anti", "pro", "non", "neo", "pre", "post", "ultra", "semi", "self", "mid", "ex"})
+YEAR_PAIR_RE = re.compile(r"\b(1[5-9]\d\d|20\d\d)(1[5-9]\d\d|20\d\d)\b")
+# A token that may hide an OCR confusion: letters with junk characters or digits among them.
+SUSPECT_TOKEN_RE = re.compile(r"(?<![\w.,:/~£µ])[\w~£µ][\w~£µ.,:/]*[\w~£µ](?![\w~£µ])")
+JUNK_CHARS = "~£µ"
+# Digits with letters that OCR reads for them: "l,00l" → "1,001".
+NUMBER_CONFUSION_RE = re.compile(r"(?<![\w.,])(?=[\dlIO,.]*\d[\dlIO,.]*\d)[\dlIO][\dlIO,.]*[\dlIO](?![\w])")
+NUMBER_FIXES = str.maketrans({"l": "1", "I": "1", "O": "0"})
+
+# OCR confusions: (what OCR printed, what was meant, cost). Costs are well below a plain
+# edit (1.0): these are the shapes a scanner confuses. Lower-case; matched on folded text.
+CONFUSIONS: tuple[tuple[str, str, float], ...] = (
+    ("rn", "m", 0.2), ("m", "rn", 0.3), ("ri", "n", 0.3), ("n", "ri", 0.3), ("li", "h", 0.3),
+    ("lc", "k", 0.2), ("k", "lc", 0.3), ("cl", "d", 0.3), ("d", "cl", 0.3), ("c", "e", 0.3),
+    ("e", "c", 0.3), ("n", "r", 0.5), ("r", "n", 0.5), ("u", "v", 0.3), ("v", "u", 0.3),
+    ("j", "i", 0.2), ("i", "j", 0.3), ("h", "b", 0.3), ("b", "h", 0.3), ("t", "l", 0.4),
+    ("l", "t", 0.4), ("f", "t", 0.4), ("l", "i", 0.3), ("i", "l", 0.3), ("a", "o", 0.6),
+    ("o", "a", 0.6), ("1", "l", 0.2), ("1", "i", 0.3), ("1", "t", 0.4), ("l1", "h", 0.3),
+    ("0", "o", 0.2), ("5", "s", 0.2), (".5", "s", 0.2), ("6", "o", 0.4), ("6", "ó", 0.3),
+    (",", "s", 0.3), ("/", "f", 0.3), ("/", "l", 0.4), (":", "e", 0.4), (":", "c", 0.5),
+    ("µi", "m", 0.3), ("µ", "m", 0.3), ("vv", "w", 0.3), ("w", "vv", 0.3),
+)
+
+FOOTNOTE_RE = re.compile(r"(?<=[^\W\d_])footnote\d+\b| ?\[\d{1,3}\](?=[\s.,;:)]|$)")
+LOWER_WORD_RE = re.compile(r"\b[a-z]{3,}\b")
+SPACING_FIXES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (SPACE_AFTER_OPEN_BRACKET_RE, ""),
+    (SPACE_BEFORE_CLOSE_BRACKET_RE, ""),
+    (SPACE_BEFORE_PUNCT_RE, ""),
+    (DOUBLED_PERIOD_RE, "."),
+    (DOUBLED_PERIOD_MIDSENTENCE_RE, ""),
+    (MID_DOT_RE, ""),
+    (STRAY_COMMA_RE, ""),
+    (STRAY_PERIOD_RE, ""),
+    (SPLIT_INITIAL_RE, r"\1"),
+)
+ABBREVIATION_RE = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]?")  # "U.S", "i.e"
+NUMBER_RE = re.compile(r"\d+(?:[.,:]\d+)*")
+ORDINAL_RE = re.compile(r"\d+(?:st|nd|rd|th|s|m|bn|km|kg)")  # "6th", "1960s", "$33.7m"

@@ -8,6 +8,7 @@ on its own. Options are keyword-only, so configs can pass them as kwargs.
 from __future__ import annotations
 
 import difflib
+import re
 import statistics
 from collections.abc import Iterator
 from functools import lru_cache
@@ -17,7 +18,9 @@ import ftfy
 from wordfreq import zipf_frequency
 
 from bolcorpus.repair import patterns as P
+from bolcorpus.repair.confusion import best_correction
 from bolcorpus.repair.engine import Fix, Rule, repair
+from bolcorpus.repair.lexicon import Lexicon
 
 
 def apply_rule(rule: Rule, text: str) -> str:
@@ -146,6 +149,203 @@ def unwrap_lines(
         yield Fix(m.start(), m.end(), "")
 
 
-@lru_cache(maxsize=65536)
 def _is_word(word: str, min_zipf: float) -> bool:
-    return zipf_frequency(word, "en") >= min_zipf
+    return _zipf(word) >= min_zipf
+
+
+def remove_furniture(
+    text: str, *, patterns: tuple[str, ...] = (r"Image: .*", r"See this link for all articles.*")
+) -> Iterator[Fix]:
+    """Remove whole lines of web furniture (image credits, link footers) matching ``patterns``.
+
+    >>> apply_rule(remove_furniture, "Title\\n\\nImage: André de Salis\\n\\nText.")
+    'Title\\n\\n\\nText.'
+    """
+    for m in _line_patterns(patterns).finditer(text):
+        yield Fix(m.start(), m.end(), "")
+
+
+def strip_footnote_markers(text: str) -> Iterator[Fix]:
+    """Remove footnote markers from the running text (the edit log keeps them).
+
+    Left alone: numbers in brackets inside a sentence ("[1971]" with four digits).
+
+    >>> apply_rule(strip_footnote_markers, "When the mnrfootnote1 became. We cannot neglect. [1] Next")
+    'When the mnr became. We cannot neglect. Next'
+    """
+    for m in P.FOOTNOTE_RE.finditer(text):
+        yield Fix(m.start(), m.end(), "")
+
+
+def fix_punctuation_spacing(text: str) -> Iterator[Fix]:
+    """Remove OCR spacing and specks: "( 1 )", "history :", "MNR..", "·threat", "U .S.".
+
+    >>> apply_rule(fix_punctuation_spacing, "history : ( 1 ) the MNR.. A ·threat, U .S. aid")
+    'history: (1) the MNR. A threat, U.S. aid'
+    >>> apply_rule(fix_punctuation_spacing, "Wait... (see p. 4): fine")
+    'Wait... (see p. 4): fine'
+    """
+    for pattern, replacement in P.SPACING_FIXES:
+        for m in pattern.finditer(text):
+            yield Fix(m.start(), m.end(), m.expand(replacement))
+
+
+def merge_split_words(text: str, *, lexicon: Lexicon, margin: float = 1.5, min_zipf: float = 3.0) -> Iterator[Fix]:
+    """Join a word broken by a space ("T orres", "a nd", "dep ends", "pa rticipants").
+
+    Two neighbours are joined when the joined form is a word or curated name (Zipf at
+    least ``min_zipf``) that is more common, by ``margin``, than the rarer of the parts:
+    "a nd" → "and", but "per cent", "may be" and "a new" stay apart.
+
+    >>> from functools import partial
+    >>> lex = Lexicon.from_terms(["Torres"])
+    >>> apply_rule(partial(merge_split_words, lexicon=lex), "General T orres a nd the pa rticipants")
+    'General Torres and the participants'
+    >>> apply_rule(partial(merge_split_words, lexicon=lex), "it may be a new per cent")
+    'it may be a new per cent'
+    """
+    last_end = -1
+    for m in P.WORD_PAIR_RE.finditer(text):
+        left, right = m.group(1), m.group(2)
+        start = m.start()
+        if start < last_end or not right[0].islower() or (left[0].isupper() and len(left) > 1 and left[1:].islower()
+                                                          and lexicon.known(left)):
+            continue
+        joined = lexicon.zipf(left + right)
+        if joined >= min_zipf and joined >= min(lexicon.zipf(left), lexicon.zipf(right)) + margin:
+            last_end = start + len(left) + 1 + len(right)
+            yield Fix(start + len(left), start + len(left) + 1, "")
+
+
+def restore_lost_hyphens(text: str, *, lexicon: Lexicon, min_part_zipf: float = 2.0) -> Iterator[Fix]:
+    """Put back hyphens lost when lines were joined ("militaryrightist" → "military-rightist").
+
+    A run-together token is split where both parts are words, if the same text
+    writes that compound more often with a hyphen than without, or if the token is unseen in English and the text
+    is damaged elsewhere (so a clean text's "mineowners" stays). Two years run together
+    always get their hyphen.
+
+    >>> from functools import partial
+    >>> lex = Lexicon()
+    >>> apply_rule(partial(restore_lost_hyphens, lexicon=lex), "workingclass, working-class, working-class, 19691970")
+    'working-class, working-class, working-class, 1969-1970'
+    """
+    for m in P.YEAR_PAIR_RE.finditer(text):
+        if int(m.group(2)) > int(m.group(1)):
+            yield Fix(m.end(1), m.end(1), "-")
+    damaged = _looks_damaged(text, lexicon)
+    for m in P.LONG_LOWER_WORD_RE.finditer(text):
+        word = m.group()
+        seen = lexicon.zipf(word)
+        if seen >= 2.0:
+            continue
+        splits = [
+            (min(lexicon.zipf(word[:i]), lexicon.zipf(word[i:])), i)
+            for i in range(2, len(word) - 3)
+            if (i >= 4 or word[:i] in P.COMPOUND_PREFIXES) and lexicon.known(word[:i]) and lexicon.known(word[i:])
+        ]
+        if not splits:
+            continue
+        score, i = max(splits)
+        hyphenated = text.count(f"{word[:i]}-{word[i:]}") > text.count(word)
+        if score >= min_part_zipf and (hyphenated or (damaged and seen == 0)):
+            yield Fix(m.start() + i, m.start() + i, "-")
+
+
+def fix_ocr_confusions(text: str, *, lexicon: Lexicon) -> Iterator[Fix]:
+    """Correct tokens that are not words with the OCR confusion model ("talcing" → "taking").
+
+    Only tokens that are neither words nor curated names are touched; capitalised ones
+    (often names) only by cheap confusions into a known word ("Mouimiento" →
+    "Movimiento"); when the evidence is weak the token is left alone.
+
+    >>> from functools import partial
+    >>> apply_rule(partial(fix_ocr_confusions, lexicon=Lexicon()), "the justification for talcing power jn 1971")
+    'the justification for taking power in 1971'
+    """
+    for m in P.SUSPECT_TOKEN_RE.finditer(text):
+        token = m.group()
+        if token.isdigit() or lexicon.known(token) or _is_compound_of_words(token, lexicon):
+            continue
+        letters = sum(ch.isalpha() for ch in token)
+        if letters < 2 or letters < len(token) / 2:
+            continue
+        correction = _correct(token, lexicon)
+        if correction is not None:
+            yield Fix(m.start(), m.end(), correction)
+
+
+def fix_number_confusions(text: str) -> Iterator[Fix]:
+    """Read letters inside numbers as the digits they stand for ("l,00l" → "1,001").
+
+    >>> apply_rule(fix_number_confusions, "l,00l miners in 197O, not Ill")
+    '1,001 miners in 1970, not Ill'
+    """
+    for m in P.NUMBER_CONFUSION_RE.finditer(text):
+        yield Fix(m.start(), m.end(), m.group().translate(P.NUMBER_FIXES))
+
+
+def restore_acronyms(
+    text: str, *, acronyms: tuple[str, ...] = ("MNR", "COB", "PRIN", "POR", "PCB", "FSTMB"),
+    phrases: tuple[str, ...] = ("US aid",),
+) -> Iterator[Fix]:
+    """Upper-case acronyms printed in lower-case small capitals ("mnr" → "MNR").
+
+    An acronym that is also an English word ("cob") is restored only in a text that
+    shows small capitals elsewhere (an acronym that is no word, such as "mnr"). The
+    pronoun "us" is never touched: ``phrases`` lists the contexts where it is the US.
+
+    >>> apply_rule(restore_acronyms, "the mnr and the cob, dependent on us aid; tell us")
+    'the MNR and the COB, dependent on US aid; tell us'
+    >>> apply_rule(restore_acronyms, "a corn cob")
+    'a corn cob'
+    """
+    lowered = {a.lower(): a for a in acronyms}
+    found = [(m, lowered[m.group()]) for m in _words_re(tuple(lowered)).finditer(text)]
+    small_caps = any(_zipf(m.group()) < 3.0 for m, _ in found)
+    for m, acronym in found:
+        if small_caps or _zipf(m.group()) < 3.0:
+            yield Fix(m.start(), m.end(), acronym)
+    for phrase in phrases:
+        for m in re.finditer(rf"(?<![\w-]){re.escape(phrase.lower())}(?![\w-])", text):
+            yield from (Fix(m.start() + i, m.start() + i + 1, c) for i, c in enumerate(phrase) if c != m.group()[i])
+
+
+def _correct(token: str, lexicon: Lexicon) -> str | None:
+    names_only = token[0].isupper() and token.isalpha()
+    correction = best_correction(token, lexicon, names_only=names_only)
+    if correction is None:
+        return None
+    if token[0].isupper():
+        return correction[0].upper() + correction[1:]
+    return correction
+
+
+def _is_compound_of_words(token: str, lexicon: Lexicon) -> bool:
+    """"social/political", "U.S.", "i.e", "1970--were", "10:30", "6th", "1960s": not damage."""
+    if P.ABBREVIATION_RE.fullmatch(token) or P.NUMBER_RE.fullmatch(token) or P.ORDINAL_RE.fullmatch(token):
+        return True
+    parts = [p for p in re.split(r"/|--", token) if p]
+    return len(parts) > 1 and all(p.isdigit() or (len(p) >= 3 and lexicon.known(p)) for p in parts)
+
+
+def _looks_damaged(text: str, lexicon: Lexicon, *, threshold: float = 0.004) -> bool:
+    """Whether many lower-case tokens are not words: a sign of OCR damage."""
+    words = P.LOWER_WORD_RE.findall(text)
+    unknown = sum(1 for w in words if not lexicon.known(w))
+    return unknown >= 2 and unknown / len(words) >= threshold
+
+
+@lru_cache(maxsize=64)
+def _line_patterns(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(rf"^(?:{'|'.join(patterns)})[ \t]*(?:\n|\Z)", re.M)
+
+
+@lru_cache(maxsize=64)
+def _words_re(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(map(re.escape, words))})(?![\w-])")
+
+
+@lru_cache(maxsize=65536)
+def _zipf(word: str) -> float:
+    return zipf_frequency(word, "en")

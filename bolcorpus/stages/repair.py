@@ -1,20 +1,32 @@
-"""Repair: fix encoding and OCR damage, logging every edit against the raw text."""
+"""Repair: fix encoding and OCR damage, logging every edit against the raw text.
+
+Besides the repaired text and its edits, each document's metadata gets
+``footnotes`` (markers taken out of the running text, with where they stood),
+``artefacts`` (damage no rule can repair, such as "XNUMX") and ``unresolved`` (tokens
+that still look damaged: left alone because the evidence for a correction was weak).
+"""
 
 from __future__ import annotations
 
+import hashlib
+import re
 from pathlib import Path
+from typing import Any
 
-from bolcorpus.document import Document
+from bolcorpus.document import Document, Edit
 from bolcorpus.errors import BolcorpusError, ConfigError
 from bolcorpus.repair import RepairConfig, build_rules, repair
+from bolcorpus.repair.patterns import JUNK_CHARS, SUSPECT_TOKEN_RE
 from bolcorpus.stages.base import MapStage, replace
+
+FOOTNOTE_RULE = "repair.footnotes"
 
 
 class Repair(MapStage):
     """Apply the configured repair rules to each document's raw text."""
 
     name = "repair"
-    version = 1
+    version = 2
     Config = RepairConfig  # type: ignore[assignment]  # the library config is the stage config
     config: RepairConfig
 
@@ -25,11 +37,54 @@ class Repair(MapStage):
         except BolcorpusError as e:  # a bad option, or a rule name not registered
             raise ConfigError(f"{path}: {e}") from None
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._rules = build_rules(self.config)
+        self._artefacts = {kind: re.compile(rx) for kind, rx in self.config.artefacts.items()}
+
+    def fingerprint(self) -> dict[str, str]:
+        return {str(p.name): hashlib.sha256(p.read_bytes()).hexdigest() for p in self.config.lexicons}
 
     def transform(self, doc: Document) -> Document:
         result = repair(doc.raw_text, self._rules, max_passes=self.config.max_passes)
         self.stats["edits"] += len(result.edits)
-        return replace(doc, text=result.text, edits=result.edits)
+        meta = {
+            **doc.meta,
+            "footnotes": footnote_markers(result.edits),
+            "artefacts": [
+                {"kind": kind, "text": m.group(), "offset": m.start()}
+                for kind, rx in self._artefacts.items()
+                for m in rx.finditer(result.text)
+            ],
+            "unresolved": unresolved_tokens(result.text),
+        }
+        return replace(doc, text=result.text, edits=result.edits, meta=meta)
+
+
+def footnote_markers(edits: list[Edit]) -> list[dict[str, Any]]:
+    """The footnote markers the repair removed, with their offsets in raw and repaired text.
+
+    >>> footnote_markers([Edit("repair.footnotes.v1", 10, 14, " [1]", "")])
+    [{'marker': '[1]', 'raw_start': 11, 'offset': 10}]
+    """
+    markers, shift = [], 0
+    for edit in edits:
+        if FOOTNOTE_RULE in edit.rule:
+            lead = len(edit.before) - len(edit.before.lstrip())
+            markers.append({"marker": edit.before.strip(), "raw_start": edit.raw_start + lead,
+                            "offset": edit.raw_start + shift})
+        shift += len(edit.after) - (edit.raw_end - edit.raw_start)
+    return markers
+
+
+def unresolved_tokens(text: str) -> list[dict[str, Any]]:
+    """Tokens that still hold OCR junk characters after repair ("ma~").
+
+    >>> unresolved_tokens("the ma~ insisted")
+    [{'text': 'ma~', 'offset': 4}]
+    """
+    return [
+        {"text": m.group(), "offset": m.start()}
+        for m in SUSPECT_TOKEN_RE.finditer(text)
+        if any(ch in JUNK_CHARS for ch in m.group())
+    ]

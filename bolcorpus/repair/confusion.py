@@ -1,0 +1,127 @@
+"""An OCR confusion model: which dictionary word most plausibly printed as a damaged token.
+
+The cost of reading ``candidate`` as ``observed`` is a weighted edit distance in which the
+shapes a scanner confuses (``rn``/``m``, ``c``/``e``, ``l``/``1``, ``s``/``5``, …; see
+:data:`~bolcorpus.repair.patterns.CONFUSIONS`) cost much less than a plain edit, and a
+junk character (``~``, ``£``) may stand for one to four letters.
+
+>>> ocr_cost("talcing", "taking") < ocr_cost("talcing", "talking")
+True
+>>> best_correction("es.5entially", Lexicon())
+'essentially'
+>>> best_correction("ma~", Lexicon()) is None  # "man", "may", "mad", …: too weak to choose
+True
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from functools import lru_cache
+
+from bolcorpus.repair.lexicon import Lexicon
+from bolcorpus.repair.patterns import CONFUSIONS, JUNK_CHARS
+
+INF = float("inf")
+JUNK_COST = 0.4  # a junk character read as one letter (each further letter: +0.15)
+JUNK_DROP_COST = 0.6  # a junk character usually hides letters: dropping it costs more
+PUNCT_DROP_COST = 0.3  # a speck of punctuation inside a word
+AMBIGUITY_MARGIN = 0.15  # the runner-up must cost at least this much more
+
+_BY_FIRST: dict[str, list[tuple[str, str, float]]] = defaultdict(list)
+for _src, _dst, _cost in CONFUSIONS:
+    _BY_FIRST[_src[0]].append((_src, _dst, _cost))
+
+
+def ocr_cost(observed: str, candidate: str, *, limit: float = 3.0) -> float:
+    """Weighted edit cost of ``candidate`` printed as ``observed`` (both lower case)."""
+    n, m = len(observed), len(candidate)
+    d = [[INF] * (m + 1) for _ in range(n + 1)]
+    d[0][0] = 0.0
+    for i in range(n + 1):
+        for j in range(m + 1):
+            c = d[i][j]
+            if c > limit:
+                continue
+            if i < n:
+                ch = observed[i]
+                drop = JUNK_DROP_COST if ch in JUNK_CHARS else PUNCT_DROP_COST if not ch.isalnum() else 1.0
+                d[i + 1][j] = min(d[i + 1][j], c + drop)
+                if j < m:
+                    same = ch == candidate[j]
+                    sub = 0.0 if same else JUNK_COST if ch in JUNK_CHARS else 1.0
+                    d[i + 1][j + 1] = min(d[i + 1][j + 1], c + sub)
+                    if ch in JUNK_CHARS:
+                        for k in range(2, min(4, m - j) + 1):
+                            d[i + 1][j + k] = min(d[i + 1][j + k], c + JUNK_COST + 0.15 * (k - 1))
+                    for src, dst, cost in _BY_FIRST.get(ch, ()):
+                        if observed.startswith(src, i) and candidate.startswith(dst, j):
+                            d[i + len(src)][j + len(dst)] = min(d[i + len(src)][j + len(dst)], c + cost)
+                    if i + 1 < n and j + 1 < m and ch == candidate[j + 1] and observed[i + 1] == candidate[j]:
+                        d[i + 2][j + 2] = min(d[i + 2][j + 2], c + 1.0)
+            if j < m:
+                d[i][j + 1] = min(d[i][j + 1], c + 1.0)
+    return d[n][m]
+
+
+def best_correction(token: str, lexicon: Lexicon, *, names_only: bool = False) -> str | None:
+    """The word ``token`` most plausibly is, or ``None`` when the evidence is weak.
+
+    ``names_only`` restricts corrections to cheap confusions (for capitalised tokens,
+    which are often names no dictionary knows).
+    """
+    observed = token.lower()
+    limit = 0.35 if names_only else 0.75 if len(observed) <= 4 else 1.0 if len(observed) <= 7 else 1.3
+    scored = sorted(
+        (ocr_cost(observed, c, limit=limit), -lexicon.zipf(c), c)
+        for c in _candidates(observed, lexicon, names_only)
+        if c != observed
+    )
+    if not scored or scored[0][0] > limit:
+        return None
+    if len(scored) > 1 and scored[1][0] - scored[0][0] < AMBIGUITY_MARGIN and scored[1][1] - scored[0][1] < 1.0:
+        return None
+    return lexicon.spelling(scored[0][2])
+
+
+def _candidates(observed: str, lexicon: Lexicon, names_only: bool) -> set[str]:
+    dictionary = lexicon.dictionary()
+    found = {v for v in _variants(observed) if v in dictionary}
+    if names_only:
+        return found
+    if any(ch in JUNK_CHARS for ch in observed):
+        found |= _wildcard_matches(observed, dictionary)
+    letters = re.sub(r"[^\w]", "", observed)
+    if len(letters) >= 4:
+        found |= set(lexicon.near(observed, 2))
+        if letters != observed:
+            found |= set(lexicon.near(letters, 2))
+    return found
+
+
+@lru_cache(maxsize=65_536)
+def _variants(observed: str, depth: int = 2) -> frozenset[str]:
+    """``observed`` with up to ``depth`` confusions undone."""
+    out = {observed}
+    frontier = {observed}
+    for _ in range(depth):
+        nxt = set()
+        for word in frontier:
+            for src, dst, _ in CONFUSIONS:
+                start = word.find(src)
+                while start != -1:
+                    nxt.add(word[:start] + dst + word[start + len(src) :])
+                    start = word.find(src, start + 1)
+        out |= nxt
+        frontier = nxt
+    return frozenset(out)
+
+
+def _wildcard_matches(observed: str, dictionary: frozenset[str]) -> set[str]:
+    pattern = "".join(r"\w{1,4}" if ch in JUNK_CHARS else re.escape(ch) for ch in observed)
+    return set(re.findall(rf"^{pattern}$", _joined(dictionary), flags=re.M))
+
+
+@lru_cache(maxsize=4)
+def _joined(dictionary: frozenset[str]) -> str:
+    return "\n".join(sorted(dictionary))

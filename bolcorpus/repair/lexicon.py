@@ -1,0 +1,123 @@
+"""Word knowledge for the repair rules: is a token a word, how common, what is it near.
+
+English (and, for the many Spanish terms of this corpus, Spanish) frequencies come from
+``wordfreq``; the corpus's own names and terms come from lexicon files in ``configs/``
+(one term per line, ``#`` comments), and from the knowledge base's names and aliases.
+
+>>> lex = Lexicon.from_terms(["Lechín", "rosca"])
+>>> lex.known("rosca"), lex.known("Lechin"), lex.known("talcing"), lex.known("jn")
+(True, True, False, False)
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from wordfreq import top_n_list, zipf_frequency
+
+WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+DOMAIN_ZIPF = 4.0  # a curated term counts as a fairly common word
+DICTIONARY_SIZE = 60_000  # most frequent English words offered as corrections
+
+
+class Lexicon:
+    """English and Spanish frequencies plus the corpus's curated terms."""
+
+    def __init__(self, terms: Iterable[str] = ()) -> None:
+        self.terms = frozenset(_fold(t) for term in terms for t in WORD_RE.findall(term))
+        self.spellings = {_fold(t): t.lower() for term in terms for t in WORD_RE.findall(term)}
+        self._symspell: Any = None  # built on the first lookup
+
+    @classmethod
+    def from_terms(cls, terms: Iterable[str]) -> Lexicon:
+        return cls(terms)
+
+    @classmethod
+    def from_files(cls, paths: Iterable[Path]) -> Lexicon:
+        """Terms from ``.txt`` lexicons and knowledge-base ``.yml`` files (names and aliases)."""
+        return _load(tuple(sorted(Path(p) for p in paths)))
+
+    def zipf(self, word: str) -> float:
+        """Zipf frequency of ``word`` (case-folded; curated terms count as common).
+
+        A Spanish word counts one point less than its Spanish frequency ("Comando").
+        """
+        lower = word.lower()
+        if not WORD_RE.fullmatch(lower) or (len(lower) == 1 and lower not in "ai"):
+            return 0.0
+        spanish = _zipf(lower, "es") - 1.0 if len(lower) > 3 else 0.0
+        curated = DOMAIN_ZIPF if _fold(lower) in self.terms else 0.0
+        return max(_zipf(lower), spanish, curated)
+
+    def known(self, word: str) -> bool:
+        """Whether ``word`` is a word or curated term, with stricter bars for short tokens."""
+        lower = word.lower()
+        if _fold(lower) in self.terms:
+            return True
+        if not WORD_RE.fullmatch(lower):  # wordfreq would split "nec~ry" into known pieces
+            return False
+        if len(lower) <= 3:
+            return _zipf(lower) >= 3.5
+        return _zipf(lower) >= (2.0 if len(lower) == 4 else 1.0) or _zipf(lower, "es") >= 3.0
+
+    def dictionary(self) -> frozenset[str]:
+        """The words offered as corrections: common English words and the curated terms."""
+        return _dictionary() | self.terms
+
+    def near(self, word: str, max_distance: int = 2) -> list[str]:
+        """Dictionary words within ``max_distance`` plain edits (SymSpell single-word lookup)."""
+        from symspellpy import Verbosity
+
+        if self._symspell is None:
+            self._symspell = _symspell(self.terms)
+        return [s.term for s in self._symspell.lookup(word.lower(), Verbosity.ALL, max_edit_distance=max_distance)]
+
+    def spelling(self, folded: str) -> str:
+        """The curated spelling (lower case, with accents) of a folded term, or the term itself."""
+        return self.spellings.get(folded, folded)
+
+
+@lru_cache(maxsize=16)
+def _load(paths: tuple[Path, ...]) -> Lexicon:
+    terms: list[str] = []
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        if path.suffix in (".yml", ".yaml"):
+            for entity in yaml.safe_load(text) or []:
+                terms += [entity.get("name", ""), *entity.get("aliases", [])]
+        else:
+            terms += [line.split("#", 1)[0].strip() for line in text.splitlines()]
+    return Lexicon([t for t in terms if t])
+
+
+@lru_cache(maxsize=262_144)
+def _zipf(word: str, lang: str = "en") -> float:
+    return zipf_frequency(word, lang)
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> frozenset[str]:
+    return frozenset(w for w in top_n_list("en", DICTIONARY_SIZE) if w.isalpha())
+
+
+@lru_cache(maxsize=4)
+def _symspell(terms: frozenset[str]):  # type: ignore[no-untyped-def]
+    """A SymSpell index of the dictionary; built once per process (about two seconds)."""
+    from symspellpy import SymSpell
+
+    index = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
+    for word in _dictionary() | terms:
+        index.create_dictionary_entry(word, max(1, int(10 ** _zipf(word))))
+    return index
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents: "Lechín" → "lechin"."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
