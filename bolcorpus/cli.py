@@ -58,7 +58,7 @@ def run_command(
             err.print(f"[yellow]warning:[/] {escape(warning)}")
     if not result.did_work:
         out.print("Nothing to do: every stage is up to date.")
-    out.print(f"Dataset published at {result.published}")
+    out.print(f"Dataset published at {_shown(result.published)}")
 
 
 @app.command()
@@ -88,6 +88,16 @@ def repair(
         output.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
+
+
+def _shown(path: Path | None) -> str:
+    """``path`` relative to the working directory when it is inside it."""
+    if path is None:
+        return "(nothing published)"
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def _explain(path: Path, raw: str, edits: list[Edit]) -> list[str]:

@@ -113,7 +113,7 @@ def load_config(path: str | Path, *, stages: tuple[str, ...], pipeline: Path | N
         if key not in allowed:
             raise ConfigError(f"{path}: unknown table [{key}]; allowed tables: {', '.join(allowed)}")
     run = _validate(RunConfig, data.get("run", {}), path, "run")
-    run = run.model_copy(update={"raw": path.parent / run.raw, "out": path.parent / run.out})
+    run = run.model_copy(update={"raw": (path.parent / run.raw).resolve(), "out": (path.parent / run.out).resolve()})
     nlp = _validate(NlpConfig, data.get("nlp", {}), path, "nlp")
     configs = {}
     for name in stages:
@@ -127,7 +127,7 @@ def load_config(path: str | Path, *, stages: tuple[str, ...], pipeline: Path | N
 def _relative_to(base: Path, value: Any) -> Any:
     """Resolve a path (or a tuple of paths) given in a config file against its folder."""
     if isinstance(value, Path):
-        return value if value.is_absolute() else base / value
+        return value if value.is_absolute() else (base / value).resolve()
     if isinstance(value, tuple) and value and all(isinstance(v, Path) for v in value):
         return tuple(_relative_to(base, v) for v in value)
     return value

@@ -36,7 +36,7 @@ def load(project: Path):
 def test_the_default_pipeline_loads(project: Path) -> None:
     settings = load(project)
     assert settings.stages[0] == "ingest" and settings.stages[-1] == "publish"
-    assert settings.run.raw == project / "configs" / ".." / "raw"
+    assert settings.run.raw == (project / "raw").resolve()
 
 
 @pytest.mark.parametrize(

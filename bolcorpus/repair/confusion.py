@@ -70,6 +70,13 @@ def best_correction(token: str, lexicon: Lexicon, *, names_only: bool = False) -
     ``names_only`` restricts corrections to cheap confusions (for capitalised tokens,
     which are often names no dictionary knows).
     """
+    key = (token, names_only)
+    if key not in lexicon.corrections:
+        lexicon.corrections[key] = _best_correction(token, lexicon, names_only)
+    return lexicon.corrections[key]
+
+
+def _best_correction(token: str, lexicon: Lexicon, names_only: bool) -> str | None:
     observed = token.lower()
     limit = 0.35 if names_only else 0.75 if len(observed) <= 4 else 1.0 if len(observed) <= 7 else 1.3
     scored = sorted(

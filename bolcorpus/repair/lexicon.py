@@ -33,6 +33,10 @@ class Lexicon:
         self.terms = frozenset(_fold(t) for term in terms for t in WORD_RE.findall(term))
         self.spellings = {_fold(t): t.lower() for term in terms for t in WORD_RE.findall(term)}
         self._symspell: Any = None  # built on the first lookup
+        self._zipf: dict[str, float] = {}  # memo: every rule asks about the same words
+        self._known: dict[str, bool] = {}
+        self._dictionary: frozenset[str] | None = None
+        self.corrections: dict[tuple[str, bool], str | None] = {}  # memo for the confusion model
 
     @classmethod
     def from_terms(cls, terms: Iterable[str]) -> Lexicon:
@@ -48,6 +52,19 @@ class Lexicon:
 
         A Spanish word counts one point less than its Spanish frequency ("Comando").
         """
+        found = self._zipf.get(word)
+        if found is None:
+            found = self._zipf[word] = self._compute_zipf(word)
+        return found
+
+    def known(self, word: str) -> bool:
+        """Whether ``word`` is a word or curated term, with stricter bars for short tokens."""
+        found = self._known.get(word)
+        if found is None:
+            found = self._known[word] = self._compute_known(word)
+        return found
+
+    def _compute_zipf(self, word: str) -> float:
         lower = word.lower()
         if not WORD_RE.fullmatch(lower) or (len(lower) == 1 and lower not in "ai"):
             return 0.0
@@ -55,8 +72,7 @@ class Lexicon:
         curated = DOMAIN_ZIPF if _fold(lower) in self.terms else 0.0
         return max(_zipf(lower), spanish, curated)
 
-    def known(self, word: str) -> bool:
-        """Whether ``word`` is a word or curated term, with stricter bars for short tokens."""
+    def _compute_known(self, word: str) -> bool:
         lower = word.lower()
         if _fold(lower) in self.terms:
             return True
@@ -68,7 +84,9 @@ class Lexicon:
 
     def dictionary(self) -> frozenset[str]:
         """The words offered as corrections: common English words and the curated terms."""
-        return _dictionary() | self.terms
+        if self._dictionary is None:
+            self._dictionary = _dictionary() | self.terms
+        return self._dictionary
 
     def near(self, word: str, max_distance: int = 2) -> list[str]:
         """Dictionary words within ``max_distance`` plain edits (SymSpell single-word lookup)."""
@@ -117,6 +135,7 @@ def _symspell(terms: frozenset[str]):  # type: ignore[no-untyped-def]
     return index
 
 
+@lru_cache(maxsize=262_144)
 def _fold(text: str) -> str:
     """Lower case without accents: "Lechín" → "lechin"."""
     decomposed = unicodedata.normalize("NFKD", text.lower())

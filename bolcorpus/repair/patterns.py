@@ -34,7 +34,7 @@ STRAY_PERIOD_RE = re.compile(r"(?<= )\.(?=[a-z])")  # "In .t he", ".a s"
 SPLIT_INITIAL_RE = re.compile(r"\b([A-Z]) (?=\.[A-Z]\.)")  # "U .S."
 
 # --- words -------------------------------------------------------------------------
-WORD_PAIR_RE = re.compile(r"(?<!['’])(?=\b([^\W\d_]+) ([^\W\d_]+)\b)")  # overlapping pairs; not "Bolivia’s oil"
+LETTERS_RE = re.compile(r"[^\W\d_]+")
 LONG_LOWER_WORD_RE = re.compile(r"\b[a-z]{7,}\b")
 # First halves of compounds that keep a hyphen even when short ("anti-imperialist").
 COMPOUND_PREFIXES = frozenset({"anti", "pro", "non", "neo", "pre", "post", "ultra", "semi", "self", "mid", "ex"})
@@ -43,7 +43,9 @@ YEAR_PAIR_RE = re.compile(r"\b(1[5-9]\d\d|20\d\d)(1[5-9]\d\d|20\d\d)\b")
 SUSPECT_TOKEN_RE = re.compile(r"(?<![\w.,:/~£µ])[\w~£µ][\w~£µ.,:/]*[\w~£µ](?![\w~£µ])")
 JUNK_CHARS = "~£µ"
 # Digits with letters that OCR reads for them: "l,00l" → "1,001".
-NUMBER_CONFUSION_RE = re.compile(r"(?<![\w.,])(?=[\dlIO,.]*\d[\dlIO,.]*\d)[\dlIO][\dlIO,.]*[\dlIO](?![\w])")
+NUMBER_CONFUSION_RE = re.compile(
+    r"(?<![\w.,])(?=[\dlIO,.]*\d[\dlIO,.]*\d)(?=[\d,.]*[lIO])[\dlIO][\dlIO,.]*[\dlIO](?![\w])"
+)
 NUMBER_FIXES = str.maketrans({"l": "1", "I": "1", "O": "0"})
 
 # OCR confusions: (what OCR printed, what was meant, cost). Costs are well below a plain
@@ -76,3 +78,6 @@ SPACING_FIXES: tuple[tuple[re.Pattern[str], str], ...] = (
 ABBREVIATION_RE = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]?")  # "U.S", "i.e"
 NUMBER_RE = re.compile(r"\d+(?:[.,:]\d+)*")
 ORDINAL_RE = re.compile(r"\d+(?:st|nd|rd|th|s|m|bn|km|kg)")  # "6th", "1960s", "$33.7m"
+COMPOUND_RE = re.compile(r"\b[a-z]+(?:-[a-z]+)?\b")
+# Where ftfy may change something: non-ASCII, control characters and escapes, HTML entities.
+FTFY_SUSPECT_RE = re.compile(r"[^\x09\x0a\x20-\x7e]|&[#\w]+;")

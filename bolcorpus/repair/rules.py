@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 import statistics
+from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Literal
@@ -69,17 +70,18 @@ def fix_unicode(
         fix_line_breaks=False,  # normalize_newlines does this, with its own log entry
         explain=False,
     )
-    if ftfy.fix_text(text, config) == text:
-        return
-    offset = 0
-    for line in text.split("\n"):
+    # Only lines with something ftfy could change (non-ASCII, control characters, HTML
+    # entities) go through it: one scan of the text instead of ftfy on every line.
+    starts = sorted({text.rfind("\n", 0, m.start()) + 1 for m in P.FTFY_SUSPECT_RE.finditer(text)})
+    for start in starts:
+        end = text.find("\n", start)
+        line = text[start : end if end != -1 else len(text)]
         fixed = ftfy.fix_text(line, config)
         if fixed != line:
             matcher = difflib.SequenceMatcher(None, line, fixed, autojunk=False)
             for op, i1, i2, j1, j2 in matcher.get_opcodes():
                 if op != "equal":
-                    yield Fix(offset + i1, offset + i2, fixed[j1:j2])
-        offset += len(line) + 1
+                    yield Fix(start + i1, start + i2, fixed[j1:j2])
 
 
 def join_hyphenated_linebreaks(text: str, *, min_zipf: float = 2.0) -> Iterator[Fix]:
@@ -129,14 +131,16 @@ def unwrap_lines(
     lines = text.split("\n")
     lengths = [len(line.strip()) for line in lines if line.strip()]
     width = None
-    if len(lengths) >= min_wrapped_lines and statistics.median(lengths) <= max_wrap_width:
+    median = statistics.median(lengths) if lengths else 0
+    if len(lengths) >= min_wrapped_lines and median <= max_wrap_width:
         # The wrap width: the upper quartile of ordinary lines (lines already joined by an
         # earlier tool are about twice as long and would inflate it).
-        ordinary = sorted(n for n in lengths if n <= 1.5 * statistics.median(lengths))
+        ordinary = sorted(n for n in lengths if n <= 1.5 * median)
         width = ordinary[(3 * len(ordinary)) // 4]
     for m in P.LINE_BREAK_RE.finditer(text):
-        before = text[: m.start()].rsplit("\n", 1)[-1].strip()
-        after = text[m.end() :].split("\n", 1)[0]
+        before = text[text.rfind("\n", 0, m.start()) + 1 : m.start()].strip()
+        line_end = text.find("\n", m.end())
+        after = text[m.end() : line_end if line_end != -1 else len(text)]
         if not before or not after:  # start or end of the text
             yield Fix(m.start(), m.end(), "")
         elif m.group().count("\n") > 1 or width is None:
@@ -204,17 +208,25 @@ def merge_split_words(text: str, *, lexicon: Lexicon, margin: float = 1.5, min_z
     >>> apply_rule(partial(merge_split_words, lexicon=lex), "it may be a new per cent")
     'it may be a new per cent'
     """
+    # Only a pair with a rare short member or an unknown one can be a split word.
+    weak = tuple(sorted(
+        w for w in set(P.LETTERS_RE.findall(text)) if (len(w) <= 2 and lexicon.zipf(w) < 5.0) or not lexicon.known(w)
+    ))
+    if not weak:
+        return
+    pairs = sorted({(m.start(), m.group(1), m.group(2)) for rx in _pairs_with(weak) for m in rx.finditer(text)})
     last_end = -1
-    for m in P.WORD_PAIR_RE.finditer(text):
-        left, right = m.group(1), m.group(2)
-        start = m.start()
-        if start < last_end or not right[0].islower() or (left[0].isupper() and len(left) > 1 and left[1:].islower()
-                                                          and lexicon.known(left)):
+    for start, left, right in pairs:
+        gap = start + len(left)
+        next_start = gap + 1
+        if start < last_end or not right[0].islower() or (start and text[start - 1] in "'’"):
+            continue  # "Bolivia’s oil" is not "soil"
+        if left[0].isupper() and len(left) > 1 and left[1:].islower() and lexicon.known(left):
             continue
         joined = lexicon.zipf(left + right)
         if joined >= min_zipf and joined >= min(lexicon.zipf(left), lexicon.zipf(right)) + margin:
-            last_end = start + len(left) + 1 + len(right)
-            yield Fix(start + len(left), start + len(left) + 1, "")
+            last_end = next_start + len(right)
+            yield Fix(gap, gap + 1, "")
 
 
 def restore_lost_hyphens(text: str, *, lexicon: Lexicon, min_part_zipf: float = 2.0) -> Iterator[Fix]:
@@ -234,6 +246,7 @@ def restore_lost_hyphens(text: str, *, lexicon: Lexicon, min_part_zipf: float = 
         if int(m.group(2)) > int(m.group(1)):
             yield Fix(m.end(1), m.end(1), "-")
     damaged = _looks_damaged(text, lexicon)
+    counts = Counter(P.COMPOUND_RE.findall(text))  # "working-class" and "workingclass" alike
     for m in P.LONG_LOWER_WORD_RE.finditer(text):
         word = m.group()
         seen = lexicon.zipf(word)
@@ -247,7 +260,7 @@ def restore_lost_hyphens(text: str, *, lexicon: Lexicon, min_part_zipf: float = 
         if not splits:
             continue
         score, i = max(splits)
-        hyphenated = text.count(f"{word[:i]}-{word[i:]}") > text.count(word)
+        hyphenated = counts[f"{word[:i]}-{word[i:]}"] > counts[word]
         if score >= min_part_zipf and (hyphenated or (damaged and seen == 0)):
             yield Fix(m.start() + i, m.start() + i, "-")
 
@@ -263,16 +276,10 @@ def fix_ocr_confusions(text: str, *, lexicon: Lexicon) -> Iterator[Fix]:
     >>> apply_rule(partial(fix_ocr_confusions, lexicon=Lexicon()), "the justification for talcing power jn 1971")
     'the justification for taking power in 1971'
     """
-    for m in P.SUSPECT_TOKEN_RE.finditer(text):
-        token = m.group()
-        if token.isdigit() or lexicon.known(token) or _is_compound_of_words(token, lexicon):
-            continue
-        letters = sum(ch.isalpha() for ch in token)
-        if letters < 2 or letters < len(token) / 2:
-            continue
-        correction = _correct(token, lexicon)
-        if correction is not None:
-            yield Fix(m.start(), m.end(), correction)
+    corrections = {t: c for t in set(P.SUSPECT_TOKEN_RE.findall(text)) if (c := _correct(t, lexicon)) is not None}
+    if corrections:
+        for m in _tokens(tuple(sorted(corrections))).finditer(text):
+            yield Fix(m.start(), m.end(), corrections[m.group()])
 
 
 def fix_number_confusions(text: str) -> Iterator[Fix]:
@@ -312,6 +319,12 @@ def restore_acronyms(
 
 
 def _correct(token: str, lexicon: Lexicon) -> str | None:
+    """The correction of a token that is neither a word, a name, a number nor a compound."""
+    if token.isdigit() or lexicon.known(token) or _is_compound_of_words(token, lexicon):
+        return None
+    letters = sum(ch.isalpha() for ch in token)
+    if letters < 2 or letters < len(token) / 2:
+        return None
     names_only = token[0].isupper() and token.isalpha()
     correction = best_correction(token, lexicon, names_only=names_only)
     if correction is None:
@@ -334,6 +347,20 @@ def _looks_damaged(text: str, lexicon: Lexicon, *, threshold: float = 0.004) -> 
     words = P.LOWER_WORD_RE.findall(text)
     unknown = sum(1 for w in words if not lexicon.known(w))
     return unknown >= 2 and unknown / len(words) >= threshold
+
+
+@lru_cache(maxsize=64)
+def _pairs_with(words: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Patterns for pairs of space-separated words whose right, or left, word is in ``words``."""
+    alternation = "|".join(map(re.escape, words))
+    return (re.compile(rf"(?=\b([^\W\d_]+) ({alternation})\b)"), re.compile(rf"(?=\b({alternation}) ([^\W\d_]+)\b)"))
+
+
+@lru_cache(maxsize=64)
+def _tokens(tokens: tuple[str, ...]) -> re.Pattern[str]:
+    """Whole-token occurrences of ``tokens`` (delimited as SUSPECT_TOKEN_RE delimits them)."""
+    alternation = "|".join(map(re.escape, sorted(tokens, key=len, reverse=True)))
+    return re.compile(rf"(?<![\w.,:/~£µ])(?:{alternation})(?![\w~£µ])")
 
 
 @lru_cache(maxsize=64)

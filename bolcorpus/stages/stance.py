@@ -1,7 +1,8 @@
 """Stance: the author's stance toward each target a sentence mentions (lexicon baseline).
 
 The baseline is deliberately simple and transparent: a sentence that mentions a target
-(by one of its aliases) gets the summed polarity of the stance-lexicon lemmas in the
+(an entity of the target's ``kb_entities`` found by the entities stage, or one of its
+``aliases``) gets the summed polarity of the stance-lexicon lemmas in the
 sentence, a lemma's polarity flipped when a negator stands just before it. It does not
 yet know *which* actor an evaluative word is about; the dependency-based and trained
 methods (issue 5) replace it.
@@ -14,6 +15,7 @@ import hashlib
 import math
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +23,7 @@ import yaml
 from pydantic import Field
 
 from bolcorpus.config import StageConfig
-from bolcorpus.document import Document, Stance
+from bolcorpus.document import Document, Sentence, Stance
 from bolcorpus.errors import ConfigError
 from bolcorpus.nlp import load_nlp, pipe_spans, resolve_model
 from bolcorpus.stages.base import Stage, replace
@@ -36,7 +38,7 @@ class StanceStage(Stage):
     version = 1
 
     class Config(StageConfig):
-        """``targets``: YAML mapping of target id to its ``aliases`` (and description).
+        """``targets``: YAML mapping of target id to its ``kb_entities`` and ``aliases``.
         ``lexicon``: TSV of ``term, polarity, weight``. ``threshold``: the summed
         polarity a sentence needs for FAVOR or AGAINST; below it the label is NONE.
         ``negation_window``: tokens before an evaluative word searched for a negator."""
@@ -72,9 +74,7 @@ class StanceStage(Stage):
         def target_sentences(doc: Document) -> list[tuple[int, int]]:
             if doc.id not in found:
                 found[doc.id] = [
-                    (i, targets)
-                    for i, s in enumerate(doc.sentences)
-                    if (targets := [t for t, rx in self._targets.items() if rx.search(doc.text, s.start, s.end)])
+                    (i, targets) for i, s in enumerate(doc.sentences) if (targets := self._mentioned(doc, s))
                 ]
             return [(doc.sentences[i].start, doc.sentences[i].end) for i, _ in found[doc.id]]
 
@@ -88,6 +88,12 @@ class StanceStage(Stage):
                 records += [Stance(index, t, label, round(math.tanh(score / 2), 4), evidence) for t in targets]
             self.stats["stance_records"] += len(records)
             yield replace(doc, stance=records)
+
+    def _mentioned(self, doc: Document, sent: Sentence) -> list[str]:
+        """The targets a sentence mentions, by linked entity or by alias."""
+        ids = {e.entity_id for e in doc.entities if e.entity_id and sent.start <= e.start < sent.end}
+        text = doc.text[sent.start : sent.end].replace("’", "'")
+        return [t for t, target in self._targets.items() if ids & target.entities or target.pattern.search(text)]
 
     def _score(self, sent: Any) -> tuple[float, list[str]]:
         total, evidence = 0.0, []
@@ -106,19 +112,29 @@ def _label(score: float, threshold: float) -> str:
     return "FAVOR" if score >= threshold else "AGAINST" if score <= -threshold else "NONE"
 
 
-def _load_targets(path: Path) -> dict[str, re.Pattern[str]]:
-    """Target id → a pattern matching any of its aliases (case-sensitive when the alias has capitals)."""
+@dataclass(frozen=True)
+class Target:
+    """What mentions a target: knowledge-base entities, and a pattern of its aliases."""
+
+    entities: frozenset[str]
+    pattern: re.Pattern[str]
+
+
+def _load_targets(path: Path) -> dict[str, Target]:
+    """Target id → its entities and alias pattern (aliases in capitals, acronyms, match case)."""
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a mapping of target id to {{aliases: [...]}}")
-    patterns = {}
-    for target, spec in data.items():
-        aliases = sorted({a for a in (spec or {}).get("aliases", []) if a}, key=len, reverse=True)
-        if not aliases:
-            raise ConfigError(f"{path}: target {target!r} has no aliases; give it at least one")
-        parts = [(re.escape(a) if a != a.lower() else f"(?i:{re.escape(a)})") for a in aliases]
-        patterns[target] = re.compile(rf"(?<!\w)(?:{'|'.join(parts)})(?!\w)")
-    return patterns
+        raise ConfigError(f"{path}: expected a mapping of target id to {{kb_entities: [...], aliases: [...]}}")
+    targets = {}
+    for name, spec in data.items():
+        spec = spec or {}
+        aliases = sorted({a.replace("’", "'") for a in spec.get("aliases", []) if a}, key=len, reverse=True)
+        entities = frozenset(spec.get("kb_entities", []))
+        if not aliases and not entities:
+            raise ConfigError(f"{path}: target {name!r} has neither kb_entities nor aliases; give it one")
+        parts = [re.escape(a) if a.isupper() else f"(?i:{re.escape(a)})" for a in aliases] or ["(?!)"]
+        targets[name] = Target(entities, re.compile(rf"(?<!\w)(?:{'|'.join(parts)})(?!\w)"))
+    return targets
 
 
 def _load_lexicon(path: Path) -> dict[str, float]:
