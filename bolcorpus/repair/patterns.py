@@ -8,8 +8,11 @@ import re
 # paragraph separators, form feeds left by page breaks.
 OTHER_NEWLINE_RE = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
 
-# A word broken across a line end: "insti-\n tutional". Group 1 and 2 are the halves.
-LINE_END_HYPHEN_RE = re.compile(r"(\w+)-[ \t]*\n[ \t]*(\w+)")
+# A word broken across a line end: "insti-\n tutional" (the hyphen and the break; the
+# pattern starts with its literal, which the regex engine finds fast).
+LINE_END_HYPHEN_RE = re.compile(r"-[ \t]*\n[ \t]*(?=\w)")
+WORD_END_RE = re.compile(r"\w+\Z")
+WORD_START_RE = re.compile(r"\w+")
 
 # Any line break with the horizontal space around it; a run with a blank line inside
 # is a paragraph break.
@@ -22,16 +25,22 @@ EDGE_SPACE_RE = re.compile(r"\A\s+|\s+\Z")
 LINE_FINAL_PUNCT_RE = re.compile(r"[.!?:;][\"'”’)\]]*$")
 
 # --- punctuation and spacing -------------------------------------------------------
-SPACE_AFTER_OPEN_BRACKET_RE = re.compile(r"(?<=[(\[]) +")
-SPACE_BEFORE_CLOSE_BRACKET_RE = re.compile(r"(?<=\S) +(?=[)\]])")
-SPACE_BEFORE_PUNCT_RE = re.compile(r"(?<=[^\W_]) +(?=[,;:!?](?:\s|$))(?!, [\"“])")
-# "MNR.." (not an ellipsis): one period, or none where the sentence goes on in lower case.
-DOUBLED_PERIOD_RE = re.compile(r"(?<=[^\W_])\.\.(?![.])(?! [a-z])")
-DOUBLED_PERIOD_MIDSENTENCE_RE = re.compile(r"(?<=[^\W_])\.\.(?= [a-z])")
-MID_DOT_RE = re.compile(r" ?·(?= )|·")  # OCR specks; "·" is not used in English prose
-STRAY_COMMA_RE = re.compile(r"(?<=[^\W_]) ,(?= [\"“])")  # "the , \"nationalism\""
-STRAY_PERIOD_RE = re.compile(r"(?<= )\.(?=[a-z])")  # "In .t he", ".a s"
-SPLIT_INITIAL_RE = re.compile(r"\b([A-Z]) (?=\.[A-Z]\.)")  # "U .S."
+# Each fix: a pattern that starts with a literal (the regex engine scans for it fast; a
+# leading look-behind makes it ten times slower), the character class the character
+# before the match must belong to (None: anything), and the replacement of group 1.
+WORDCHAR = re.compile(r"[^\W_]")
+SPACING_FIXES: tuple[tuple[re.Pattern[str], re.Pattern[str] | None, str], ...] = (
+    (re.compile(r"[(\[]( +)"), None, ""),  # "( 1"
+    (re.compile(r"( +)[)\]]"), re.compile(r"\S"), ""),  # "1 )"
+    (re.compile(r"( +)(?=[,;:!?](?:\s|$))(?!, [\"“])"), WORDCHAR, ""),  # "history :"
+    (re.compile(r"(\.\.)(?![.])(?! [a-z])"), WORDCHAR, "."),  # "MNR.." ending a sentence
+    (re.compile(r"(\.\.)(?= [a-z])"), WORDCHAR, ""),  # "MNR.. continued"
+    (re.compile(r"( ·)(?= )"), None, ""),  # "the · populace"
+    (re.compile(r"(·)"), None, ""),  # "a ·threat"
+    (re.compile(r"( ,)(?= [\"“])"), WORDCHAR, ""),  # "the , \"nationalism\""
+    (re.compile(r" (\.)(?=[a-z])"), None, ""),  # "In .t he"
+    (re.compile(r"( )\.[A-Z]\.(?<=\b[A-Z] \.[A-Z]\.)"), None, ""),  # "U .S."
+)
 
 # --- words -------------------------------------------------------------------------
 LETTERS_RE = re.compile(r"[^\W\d_]+")
@@ -62,22 +71,18 @@ CONFUSIONS: tuple[tuple[str, str, float], ...] = (
     ("µi", "m", 0.3), ("µ", "m", 0.3), ("vv", "w", 0.3), ("w", "vv", 0.3),
 )
 
-FOOTNOTE_RE = re.compile(r"(?<=[^\W\d_])footnote\d+\b| ?\[\d{1,3}\](?=[\s.,;:)]|$)")
+FUSED_FOOTNOTE_RE = re.compile(r"footnote\d+\b")  # "mnrfootnote1": the marker after a word
+ENDNOTE_RE = re.compile(r"\[\d{1,3}\](?=[\s.,;:)]|$)")  # "[12]"
 LOWER_WORD_RE = re.compile(r"\b[a-z]{3,}\b")
-SPACING_FIXES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (SPACE_AFTER_OPEN_BRACKET_RE, ""),
-    (SPACE_BEFORE_CLOSE_BRACKET_RE, ""),
-    (SPACE_BEFORE_PUNCT_RE, ""),
-    (DOUBLED_PERIOD_RE, "."),
-    (DOUBLED_PERIOD_MIDSENTENCE_RE, ""),
-    (MID_DOT_RE, ""),
-    (STRAY_COMMA_RE, ""),
-    (STRAY_PERIOD_RE, ""),
-    (SPLIT_INITIAL_RE, r"\1"),
-)
 ABBREVIATION_RE = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]?")  # "U.S", "i.e"
 NUMBER_RE = re.compile(r"\d+(?:[.,:]\d+)*")
 ORDINAL_RE = re.compile(r"\d+(?:st|nd|rd|th|s|m|bn|km|kg)")  # "6th", "1960s", "$33.7m"
 COMPOUND_RE = re.compile(r"\b[a-z]+(?:-[a-z]+)?\b")
-# Where ftfy may change something: non-ASCII, control characters and escapes, HTML entities.
-FTFY_SUSPECT_RE = re.compile(r"[^\x09\x0a\x20-\x7e]|&[#\w]+;")
+# Where ftfy may change something: characters other than printable ASCII, typographic
+# punctuation and the accented letters of Spanish, Portuguese and French (none of which
+# makes mojibake on its own: "Ã©" needs "Ã", "â€™" needs "€"), control characters and
+# escapes, HTML entities. Running ftfy on every line with a curly quote would cost more
+# than all other rules together.
+FTFY_SAFE_CHARS = "‘’“”–—…•·«»¿¡£°áéíóúýÁÉÍÓÚÝñÑüÜçÇàèìòùÀÈÌÒÙãõâêîôûÊÔëïöäÖÄ"
+FTFY_SUSPECT_RE = re.compile(rf"[^\x09\x0a\x20-\x7e{FTFY_SAFE_CHARS}]|&[#\w]+;")
+LETTER_RE = re.compile(r"[^\W\d_]")

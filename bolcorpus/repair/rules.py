@@ -98,10 +98,14 @@ def join_hyphenated_linebreaks(text: str, *, min_zipf: float = 2.0) -> Iterator[
     'working-class and 1969-1970'
     """
     for m in P.LINE_END_HYPHEN_RE.finditer(text):
-        left, right = m.group(1), m.group(2)
+        before = P.WORD_END_RE.search(text, max(0, m.start() - 64), m.start())
+        if before is None:
+            continue
+        left = before.group()
+        right = P.WORD_START_RE.match(text, m.end()).group()  # type: ignore[union-attr]
         joinable = left.isalpha() and right.isalpha() and right[0].islower()
         glue = "" if joinable and _is_word(left + right, min_zipf) else "-"
-        yield Fix(m.end(1), m.start(2), glue)
+        yield Fix(m.start(), m.end(), glue)
 
 
 def unwrap_lines(
@@ -177,8 +181,12 @@ def strip_footnote_markers(text: str) -> Iterator[Fix]:
     >>> apply_rule(strip_footnote_markers, "When the mnrfootnote1 became. We cannot neglect. [1] Next")
     'When the mnr became. We cannot neglect. Next'
     """
-    for m in P.FOOTNOTE_RE.finditer(text):
-        yield Fix(m.start(), m.end(), "")
+    for m in P.FUSED_FOOTNOTE_RE.finditer(text):
+        if m.start() and P.LETTER_RE.match(text, m.start() - 1):
+            yield Fix(m.start(), m.end(), "")
+    for m in P.ENDNOTE_RE.finditer(text):
+        start = m.start() - 1 if m.start() and text[m.start() - 1] == " " else m.start()
+        yield Fix(start, m.end(), "")
 
 
 def fix_punctuation_spacing(text: str) -> Iterator[Fix]:
@@ -189,9 +197,10 @@ def fix_punctuation_spacing(text: str) -> Iterator[Fix]:
     >>> apply_rule(fix_punctuation_spacing, "Wait... (see p. 4): fine")
     'Wait... (see p. 4): fine'
     """
-    for pattern, replacement in P.SPACING_FIXES:
+    for pattern, before, replacement in P.SPACING_FIXES:
         for m in pattern.finditer(text):
-            yield Fix(m.start(), m.end(), m.expand(replacement))
+            if before is None or (m.start() and before.match(text, m.start() - 1)):
+                yield Fix(m.start(1), m.end(1), replacement)
 
 
 def merge_split_words(text: str, *, lexicon: Lexicon, margin: float = 1.5, min_zipf: float = 3.0) -> Iterator[Fix]:
@@ -245,24 +254,23 @@ def restore_lost_hyphens(text: str, *, lexicon: Lexicon, min_part_zipf: float = 
     for m in P.YEAR_PAIR_RE.finditer(text):
         if int(m.group(2)) > int(m.group(1)):
             yield Fix(m.end(1), m.end(1), "-")
+    splits = {}
+    for word in set(P.LONG_LOWER_WORD_RE.findall(text)):
+        if lexicon.zipf(word) < 2.0 and (split := _best_split(word, lexicon)) and split[0] >= min_part_zipf:
+            splits[word] = split[1]
+    if not splits:
+        return
     damaged = _looks_damaged(text, lexicon)
     counts = Counter(P.COMPOUND_RE.findall(text))  # "working-class" and "workingclass" alike
-    for m in P.LONG_LOWER_WORD_RE.finditer(text):
-        word = m.group()
-        seen = lexicon.zipf(word)
-        if seen >= 2.0:
-            continue
-        splits = [
-            (min(lexicon.zipf(word[:i]), lexicon.zipf(word[i:])), i)
-            for i in range(2, len(word) - 3)
-            if (i >= 4 or word[:i] in P.COMPOUND_PREFIXES) and lexicon.known(word[:i]) and lexicon.known(word[i:])
-        ]
-        if not splits:
-            continue
-        score, i = max(splits)
-        hyphenated = counts[f"{word[:i]}-{word[i:]}"] > counts[word]
-        if score >= min_part_zipf and (hyphenated or (damaged and seen == 0)):
-            yield Fix(m.start() + i, m.start() + i, "-")
+    chosen = {
+        word: i
+        for word, i in splits.items()
+        # the text's own usage decides: more often hyphenated, or unseen and the text damaged
+        if counts[f"{word[:i]}-{word[i:]}"] > counts[word] or (damaged and lexicon.zipf(word) == 0)
+    }
+    if chosen:
+        for m in _words_re(tuple(sorted(chosen))).finditer(text):
+            yield Fix(m.start() + chosen[m.group()], m.start() + chosen[m.group()], "-")
 
 
 def fix_ocr_confusions(text: str, *, lexicon: Lexicon) -> Iterator[Fix]:
@@ -342,11 +350,22 @@ def _is_compound_of_words(token: str, lexicon: Lexicon) -> bool:
     return len(parts) > 1 and all(p.isdigit() or (len(p) >= 3 and lexicon.known(p)) for p in parts)
 
 
+@lru_cache(maxsize=65_536)
+def _best_split(word: str, lexicon: Lexicon) -> tuple[float, int] | None:
+    """The split of a run-together word into two words (the rarer part as common as can be)."""
+    splits = [
+        (min(lexicon.zipf(word[:i]), lexicon.zipf(word[i:])), i)
+        for i in range(2, len(word) - 3)
+        if (i >= 4 or word[:i] in P.COMPOUND_PREFIXES) and lexicon.known(word[:i]) and lexicon.known(word[i:])
+    ]
+    return max(splits) if splits else None
+
+
 def _looks_damaged(text: str, lexicon: Lexicon, *, threshold: float = 0.004) -> bool:
     """Whether many lower-case tokens are not words: a sign of OCR damage."""
-    words = P.LOWER_WORD_RE.findall(text)
-    unknown = sum(1 for w in words if not lexicon.known(w))
-    return unknown >= 2 and unknown / len(words) >= threshold
+    words = Counter(P.LOWER_WORD_RE.findall(text))
+    unknown = sum(n for w, n in words.items() if not lexicon.known(w))
+    return unknown >= 2 and unknown / sum(words.values()) >= threshold
 
 
 @lru_cache(maxsize=64)
