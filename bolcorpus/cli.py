@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
+import json
+import re
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -69,25 +72,65 @@ def status(pipeline: PipelineArg = DEFAULT_PIPELINE, raw: RawOpt = None, out_dir
         out.print(f"{name:<10} {'up to date' if fresh else 'stale':<10} {why}", style=None if fresh else "yellow")
 
 
+evaluate_app = typer.Typer(help="Measure a stage against references (see benchmarks/).", no_args_is_help=True)
+app.add_typer(evaluate_app, name="evaluate")
+
+
+@evaluate_app.command("repair")
+def evaluate_repair_command(
+    config: Annotated[Path, typer.Option(help="Config file whose [repair] table is measured.")] = Path(
+        "configs/default.toml"
+    ),
+    builtin: Annotated[bool, typer.Option("--builtin", help="Measure RepairConfig(), not a config file.")] = False,
+    root: Annotated[Path, typer.Option(help="The project folder (raw/, benchmarks/).")] = Path("."),
+    seed: Annotated[int, typer.Option(help="First damage seed of the synthetic benchmark.")] = 0,
+    seeds: Annotated[int, typer.Option(min=1, help="Number of damage seeds.")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Character and word error rates before and after repair, clean-text change, throughput."""
+    from bolcorpus.evaluate.repair import format_report, load_repair_config, run_repair_evaluation
+
+    repair_config = None if builtin else _guard(lambda: load_repair_config(config))
+    name = "RepairConfig()" if builtin else f"[repair] of {config}"
+    report = run_repair_evaluation(root, seed=seed, seeds=seeds, config=repair_config, config_name=name)
+    sys.stdout.write((json.dumps(report, indent=2, ensure_ascii=False) if as_json else format_report(report)) + "\n")
+
+
 @app.command()
 def repair(
     files: Annotated[list[Path], typer.Argument(help="Text files to repair.", exists=True, dir_okay=False)],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,
     explain: Annotated[bool, typer.Option("--explain", help="List every edit with its rule.")] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Show a unified diff of raw and repaired text.")] = False,
     pipeline: Annotated[Path, typer.Option(help="Pipeline whose [repair] config to use.")] = DEFAULT_PIPELINE,
 ) -> None:
-    """Print the repaired text of each file (or, with --explain, its edits)."""
+    """Print the repaired text of each file (or, with --explain, its edits; with --diff, a diff)."""
     config = _repair_config(pipeline)
     chunks = []
     for path in files:
         raw = path.read_text(encoding="utf-8", errors="replace")
         result = _guard(lambda: repair_text(raw, config))  # noqa: B023 (called at once)
-        chunks.append("\n".join(_explain(path, raw, result.edits)) if explain else result.text)
+        if explain:
+            chunks.append("\n".join(_explain(path, raw, result.edits)))
+        elif diff:
+            chunks.append(_diff(path, raw, result.text))
+        else:
+            chunks.append(result.text)
     text = "\n".join(chunks) + "\n"
     if output:
         output.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
+
+
+def _diff(path: Path, raw: str, repaired: str) -> str:
+    """A unified diff of the sentences, line wraps ignored (``--explain`` lists those too)."""
+
+    def chunks(text: str) -> list[str]:
+        return [c for c in re.split(r"(?<=[.;:!?])\s+", " ".join(text.split())) if c]
+
+    lines = difflib.unified_diff(chunks(raw), chunks(repaired), f"{path} (raw)", f"{path} (repaired)", lineterm="")
+    return "\n".join(lines)
 
 
 def _shown(path: Path | None) -> str:

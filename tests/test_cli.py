@@ -51,3 +51,13 @@ def test_bad_config_exits_2_with_a_message(tmp_path: Path) -> None:
     result = cli.invoke(app, ["run", str(tmp_path / "p.toml")])
     assert result.exit_code == 2
     assert "[run] workers = -3" in result.stderr
+
+
+def test_repair_diff_shows_removed_and_added_text(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("the insti-\ntutional crisis : it deepened.\n")
+    result = cli.invoke(app, ["repair", "--diff", str(path)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"--- {path} (raw)" and lines[1] == f"+++ {path} (repaired)"
+    assert "-the insti- tutional crisis :" in lines and "+the institutional crisis:" in lines

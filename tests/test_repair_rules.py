@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
+from bolcorpus.repair.lexicon import Lexicon
 from bolcorpus.repair.rules import (
     apply_rule,
     fix_unicode,
@@ -12,6 +15,7 @@ from bolcorpus.repair.rules import (
     unwrap_lines,
 )
 
+dehyphenate = partial(join_hyphenated_linebreaks, lexicon=Lexicon())
 WRAPPED = "\n".join(["the MNR government increasingly relied on the Army to force"] * 10)
 
 CASES = [
@@ -21,12 +25,12 @@ CASES = [
     (fix_unicode, "Patiño and LechÃ­n", "Patiño and Lechín"),
     (fix_unicode, "the “curly” quotes stay", "the “curly” quotes stay"),
     (fix_unicode, "the ﬁght", "the fight"),
-    (join_hyphenated_linebreaks, "the insti-\ntutional crisis", "the institutional crisis"),
-    (join_hyphenated_linebreaks, "anti-\nimperialist", "anti-imperialist"),
-    (join_hyphenated_linebreaks, "working-\nclass", "working-class"),
-    (join_hyphenated_linebreaks, "1969-\n1970", "1969-1970"),
-    (join_hyphenated_linebreaks, "anti-\nAmerican", "anti-American"),
-    (join_hyphenated_linebreaks, "a dash - \nhere", "a dash - \nhere"),
+    (dehyphenate, "the insti-\ntutional crisis", "the institutional crisis"),
+    (dehyphenate, "anti-\nimperialist", "anti-imperialist"),
+    (dehyphenate, "working-\nclass", "working-class"),
+    (dehyphenate, "1969-\n1970", "1969-1970"),
+    (dehyphenate, "anti-\nAmerican", "anti-American"),
+    (dehyphenate, "a dash - \nhere", "a dash - \nhere"),
     (unwrap_lines, "Title\nFirst paragraph.\n\n\n\nSecond.", "Title\n\nFirst paragraph.\n\nSecond."),
     (unwrap_lines, "  leading and trailing  \n", "leading and trailing"),
     (unwrap_lines, WRAPPED + "\nand won.\nNext one", WRAPPED.replace("\n", " ") + " and won.\n\nNext one"),
@@ -34,7 +38,10 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("rule", "raw", "expected"), CASES, ids=[f"{c[0].__name__}-{i}" for i, c in enumerate(CASES)])
+IDS = [f"{getattr(rule, '__name__', 'dehyphenate')}-{i}" for i, (rule, _, _) in enumerate(CASES)]
+
+
+@pytest.mark.parametrize(("rule", "raw", "expected"), CASES, ids=IDS)
 def test_rule(rule, raw: str, expected: str) -> None:
     assert apply_rule(rule, raw) == expected
     assert apply_rule(rule, expected) == expected  # idempotent

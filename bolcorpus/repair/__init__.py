@@ -45,11 +45,11 @@ class RepairConfig(StageConfig):
         "repair.dehyphenate.v1",  # needs the line ends that unwrapping removes
         "repair.unwrap.v1",
         "repair.punctuation.v1",  # ".t he" must lose its speck before words are merged
+        "repair.acronyms.v1",  # "cob" is the COB before the confusion model can call it "cab"
         "repair.split_words.v1",
         "repair.confusions.v1",  # before lost hyphens, which would split "talcing"
         "repair.lost_hyphens.v1",
         "repair.numbers.v1",
-        "repair.acronyms.v1",
     )
     options: dict[str, dict[str, Any]] = Field(default_factory=dict)
     lexicons: tuple[Path, ...] = ()
@@ -75,7 +75,13 @@ def build_rules(config: RepairConfig) -> list[tuple[str, Rule]]:
 def repair_text(text: str, config: RepairConfig | None = None) -> RepairResult:
     """Repair ``text``; returns the repaired text and the edits that produce it from ``text``."""
     config = config or RepairConfig()
-    return repair(text, build_rules(config), max_passes=config.max_passes)
+    key = config.model_dump_json()
+    if key not in _BUILT:  # building validates options and loads lexicons: once per config
+        _BUILT[key] = build_rules(config)
+    return repair(text, _BUILT[key], max_passes=config.max_passes)
+
+
+_BUILT: dict[str, list[tuple[str, Rule]]] = {}
 
 
 def _validate_options(name: str, func: Rule, options: dict[str, Any]) -> dict[str, Any]:

@@ -26,7 +26,15 @@ INF = float("inf")
 JUNK_COST = 0.4  # a junk character read as one letter (each further letter: +0.15)
 JUNK_DROP_COST = 0.6  # a junk character usually hides letters: dropping it costs more
 PUNCT_DROP_COST = 0.3  # a speck of punctuation inside a word
-AMBIGUITY_MARGIN = 0.15  # the runner-up must cost at least this much more
+AMBIGUITY_MARGIN = 0.15  # the runner-up must score at least this much worse
+FREQUENCY_WEIGHT = 0.1  # per Zipf point: "not" (one confusion, very common) beats "noi"
+# A real word this rare ("lahor", "thc") that one cheap confusion turns into a word this
+# much more common ("labor", "the") is read as that word; a costlier confusion needs a
+# larger gain ("realty" stays: "really" is common, but t/l is not the cheapest confusion).
+REAL_WORD_MAX_ZIPF = 4.0
+REAL_WORD_GAIN = 2.5
+REAL_WORD_GAIN_PER_COST = 5.0
+REAL_WORD_MAX_COST = 0.4
 
 _BY_FIRST: dict[str, list[tuple[str, str, float]]] = defaultdict(list)
 for _src, _dst, _cost in CONFUSIONS:
@@ -79,16 +87,42 @@ def best_correction(token: str, lexicon: Lexicon, *, names_only: bool = False) -
 def _best_correction(token: str, lexicon: Lexicon, names_only: bool) -> str | None:
     observed = token.lower()
     limit = 0.35 if names_only else 0.75 if len(observed) <= 4 else 1.0 if len(observed) <= 7 else 1.3
-    scored = sorted(
-        (ocr_cost(observed, c, limit=limit), -lexicon.zipf(c), c)
-        for c in _candidates(observed, lexicon, names_only)
-        if c != observed
-    )
-    if not scored or scored[0][0] > limit:
+    costs = [(ocr_cost(observed, c, limit=limit), c) for c in _candidates(observed, lexicon, names_only)]
+    return _choose([(cost, c) for cost, c in costs if cost <= limit and c != observed], lexicon)
+
+
+def real_word_correction(token: str, lexicon: Lexicon) -> str | None:
+    """The much more common word a rare real word is one cheap confusion away from.
+
+    >>> lex = Lexicon()
+    >>> real_word_correction("thc", lex), real_word_correction("cob", lex), real_word_correction("realty", lex)
+    ('the', None, None)
+    """
+    key = (token, "real-word")
+    if key not in lexicon.corrections:
+        lexicon.corrections[key] = _real_word_correction(token.lower(), lexicon)
+    return lexicon.corrections[key]
+
+
+def _real_word_correction(observed: str, lexicon: Lexicon) -> str | None:
+    zipf = lexicon.zipf(observed)
+    if zipf >= REAL_WORD_MAX_ZIPF or observed in lexicon.terms:
         return None
-    if len(scored) > 1 and scored[1][0] - scored[0][0] < AMBIGUITY_MARGIN and scored[1][1] - scored[0][1] < 1.0:
+    candidates = []
+    for c in _variants(observed, 1) & lexicon.dictionary():
+        cost = ocr_cost(observed, c)
+        gain = REAL_WORD_GAIN + REAL_WORD_GAIN_PER_COST * max(0.0, cost - 0.3)
+        if c != observed and cost <= REAL_WORD_MAX_COST and lexicon.zipf(c) >= zipf + gain:
+            candidates.append((cost, c))
+    return _choose(candidates, lexicon)
+
+
+def _choose(candidates: list[tuple[float, str]], lexicon: Lexicon) -> str | None:
+    """The candidate with the best cost for its frequency, unless the runner-up is as good."""
+    scored = sorted((cost - FREQUENCY_WEIGHT * lexicon.zipf(c), c) for cost, c in candidates)
+    if not scored or (len(scored) > 1 and scored[1][0] - scored[0][0] < AMBIGUITY_MARGIN):
         return None
-    return lexicon.spelling(scored[0][2])
+    return lexicon.spelling(scored[0][1])
 
 
 def _candidates(observed: str, lexicon: Lexicon, names_only: bool) -> set[str]:

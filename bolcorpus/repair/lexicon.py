@@ -22,6 +22,7 @@ import yaml
 from wordfreq import top_n_list, zipf_frequency
 
 WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+ACRONYM_RE = re.compile(r"[A-Z]{2,6}")
 DOMAIN_ZIPF = 4.0  # a curated term counts as a fairly common word
 DICTIONARY_SIZE = 60_000  # most frequent English words offered as corrections
 
@@ -32,11 +33,12 @@ class Lexicon:
     def __init__(self, terms: Iterable[str] = ()) -> None:
         self.terms = frozenset(_fold(t) for term in terms for t in WORD_RE.findall(term))
         self.spellings = {_fold(t): t.lower() for term in terms for t in WORD_RE.findall(term)}
+        self.acronyms = frozenset(t for term in terms for t in WORD_RE.findall(term) if ACRONYM_RE.fullmatch(t))
         self._symspell: Any = None  # built on the first lookup
         self._zipf: dict[str, float] = {}  # memo: every rule asks about the same words
         self._known: dict[str, bool] = {}
         self._dictionary: frozenset[str] | None = None
-        self.corrections: dict[tuple[str, bool], str | None] = {}  # memo for the confusion model
+        self.corrections: dict[tuple[str, object], str | None] = {}  # memo for the confusion model
 
     @classmethod
     def from_terms(cls, terms: Iterable[str]) -> Lexicon:
@@ -64,6 +66,10 @@ class Lexicon:
             found = self._known[word] = self._compute_known(word)
         return found
 
+    def zipf_spanish(self, word: str) -> float:
+        """Zipf frequency of ``word`` in Spanish (the corpus quotes Spanish often)."""
+        return _zipf(word.lower(), "es")
+
     def _compute_zipf(self, word: str) -> float:
         lower = word.lower()
         if not WORD_RE.fullmatch(lower) or (len(lower) == 1 and lower not in "ai"):
@@ -78,8 +84,10 @@ class Lexicon:
             return True
         if not WORD_RE.fullmatch(lower):  # wordfreq would split "nec~ry" into known pieces
             return False
-        if len(lower) <= 3:
-            return _zipf(lower) >= 3.5
+        if len(lower) <= 2:  # real two-letter words are very common; "ln", "js" are not
+            return _zipf(lower) >= 4.5
+        if len(lower) == 3:
+            return _zipf(lower) >= 3.0
         return _zipf(lower) >= (2.0 if len(lower) == 4 else 1.0) or _zipf(lower, "es") >= 3.0
 
     def dictionary(self) -> frozenset[str]:

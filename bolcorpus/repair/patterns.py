@@ -44,7 +44,6 @@ SPACING_FIXES: tuple[tuple[re.Pattern[str], re.Pattern[str] | None, str], ...] =
 
 # --- words -------------------------------------------------------------------------
 LETTERS_RE = re.compile(r"[^\W\d_]+")
-LONG_LOWER_WORD_RE = re.compile(r"\b[a-z]{7,}\b")
 # First halves of compounds that keep a hyphen even when short ("anti-imperialist").
 COMPOUND_PREFIXES = frozenset({"anti", "pro", "non", "neo", "pre", "post", "ultra", "semi", "self", "mid", "ex"})
 YEAR_PAIR_RE = re.compile(r"\b(1[5-9]\d\d|20\d\d)(1[5-9]\d\d|20\d\d)\b")
@@ -68,12 +67,12 @@ CONFUSIONS: tuple[tuple[str, str, float], ...] = (
     ("o", "a", 0.6), ("1", "l", 0.2), ("1", "i", 0.3), ("1", "t", 0.4), ("l1", "h", 0.3),
     ("0", "o", 0.2), ("5", "s", 0.2), (".5", "s", 0.2), ("6", "o", 0.4), ("6", "ó", 0.3),
     (",", "s", 0.3), ("/", "f", 0.3), ("/", "l", 0.4), (":", "e", 0.4), (":", "c", 0.5),
-    ("µi", "m", 0.3), ("µ", "m", 0.3), ("vv", "w", 0.3), ("w", "vv", 0.3),
+    ("µi", "m", 0.3), ("µ", "m", 0.3), ("vv", "w", 0.3), ("w", "vv", 0.3), (":", "r", 0.4),
 )
+SHORT_DIGIT_CONFUSION_RE = re.compile(r"[a-z][0156]|[0156][a-z]")  # "a5" → "as"
 
 FUSED_FOOTNOTE_RE = re.compile(r"footnote\d+\b")  # "mnrfootnote1": the marker after a word
 ENDNOTE_RE = re.compile(r"\[\d{1,3}\](?=[\s.,;:)]|$)")  # "[12]"
-LOWER_WORD_RE = re.compile(r"\b[a-z]{3,}\b")
 ABBREVIATION_RE = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]?")  # "U.S", "i.e"
 NUMBER_RE = re.compile(r"\d+(?:[.,:]\d+)*")
 ORDINAL_RE = re.compile(r"\d+(?:st|nd|rd|th|s|m|bn|km|kg)")  # "6th", "1960s", "$33.7m"

@@ -19,7 +19,7 @@ import ftfy
 from wordfreq import zipf_frequency
 
 from bolcorpus.repair import patterns as P
-from bolcorpus.repair.confusion import best_correction
+from bolcorpus.repair.confusion import best_correction, real_word_correction
 from bolcorpus.repair.engine import Fix, Rule, repair
 from bolcorpus.repair.lexicon import Lexicon
 
@@ -84,17 +84,19 @@ def fix_unicode(
                     yield Fix(start + i1, start + i2, fixed[j1:j2])
 
 
-def join_hyphenated_linebreaks(text: str, *, min_zipf: float = 2.0) -> Iterator[Fix]:
+def join_hyphenated_linebreaks(text: str, *, lexicon: Lexicon, min_zipf: float = 2.0) -> Iterator[Fix]:
     """Join a word broken by a hyphen at a line end; keep the hyphen of a real compound.
 
-    The halves are joined when the joined form is an English word (``wordfreq`` Zipf
-    frequency of at least ``min_zipf``); otherwise the hyphen is kept and only the line
-    break goes. Left alone: numbers ("1969-\\n1970") and capitalised second halves
-    ("anti-\\nAmerican"), which keep their hyphen.
+    The halves are joined when the joined form is a word (Zipf frequency of at least
+    ``min_zipf``) or when the second half is no word on its own ("mobili-\\nzations");
+    otherwise ("working-\\nclass") the hyphen is kept and only the line break goes.
+    Numbers ("1969-\\n1970") and capitalised second halves ("anti-\\nAmerican") keep it.
 
-    >>> apply_rule(join_hyphenated_linebreaks, "insti-\\n tutional")
-    'institutional'
-    >>> apply_rule(join_hyphenated_linebreaks, "working-\\nclass and 1969-\\n1970")
+    >>> from functools import partial
+    >>> rule = partial(join_hyphenated_linebreaks, lexicon=Lexicon())
+    >>> apply_rule(rule, "insti-\\n tutional, mobili-\\nzations")
+    'institutional, mobilizations'
+    >>> apply_rule(rule, "working-\\nclass and 1969-\\n1970")
     'working-class and 1969-1970'
     """
     for m in P.LINE_END_HYPHEN_RE.finditer(text):
@@ -104,8 +106,8 @@ def join_hyphenated_linebreaks(text: str, *, min_zipf: float = 2.0) -> Iterator[
         left = before.group()
         right = P.WORD_START_RE.match(text, m.end()).group()  # type: ignore[union-attr]
         joinable = left.isalpha() and right.isalpha() and right[0].islower()
-        glue = "" if joinable and _is_word(left + right, min_zipf) else "-"
-        yield Fix(m.start(), m.end(), glue)
+        join = joinable and (lexicon.zipf(left + right) >= min_zipf or not lexicon.known(right))
+        yield Fix(m.start(), m.end(), "" if join else "-")
 
 
 def unwrap_lines(
@@ -157,10 +159,6 @@ def unwrap_lines(
         yield Fix(m.start(), m.end(), "")
 
 
-def _is_word(word: str, min_zipf: float) -> bool:
-    return _zipf(word) >= min_zipf
-
-
 def remove_furniture(
     text: str, *, patterns: tuple[str, ...] = (r"Image: .*", r"See this link for all articles.*")
 ) -> Iterator[Fix]:
@@ -208,14 +206,15 @@ def merge_split_words(text: str, *, lexicon: Lexicon, margin: float = 1.5, min_z
 
     Two neighbours are joined when the joined form is a word or curated name (Zipf at
     least ``min_zipf``) that is more common, by ``margin``, than the rarer of the parts:
-    "a nd" → "and", but "per cent", "may be" and "a new" stay apart.
+    "a nd" → "and", but "per cent", "may be" and "a new" stay apart. Where two joins
+    compete for a fragment, the larger gain wins ("general s trike" → "general strike").
 
     >>> from functools import partial
     >>> lex = Lexicon.from_terms(["Torres"])
     >>> apply_rule(partial(merge_split_words, lexicon=lex), "General T orres a nd the pa rticipants")
     'General Torres and the participants'
-    >>> apply_rule(partial(merge_split_words, lexicon=lex), "it may be a new per cent")
-    'it may be a new per cent'
+    >>> apply_rule(partial(merge_split_words, lexicon=lex), "it may be a new per cent; a general s trike")
+    'it may be a new per cent; a general strike'
     """
     # Only a pair with a rare short member or an unknown one can be a split word.
     weak = tuple(sorted(
@@ -223,18 +222,23 @@ def merge_split_words(text: str, *, lexicon: Lexicon, margin: float = 1.5, min_z
     ))
     if not weak:
         return
-    pairs = sorted({(m.start(), m.group(1), m.group(2)) for rx in _pairs_with(weak) for m in rx.finditer(text)})
-    last_end = -1
+    pairs = {(m.start(), m.group(1), m.group(2)) for rx in _pairs_with(weak) for m in rx.finditer(text)}
+    merges = []  # (gain, start, end of the pair, gap)
     for start, left, right in pairs:
-        gap = start + len(left)
-        next_start = gap + 1
-        if start < last_end or not right[0].islower() or (start and text[start - 1] in "'’"):
+        if not right[0].islower() or (start and text[start - 1] in "'’"):
             continue  # "Bolivia’s oil" is not "soil"
         if left[0].isupper() and len(left) > 1 and left[1:].islower() and lexicon.known(left):
             continue
         joined = lexicon.zipf(left + right)
-        if joined >= min_zipf and joined >= min(lexicon.zipf(left), lexicon.zipf(right)) + margin:
-            last_end = next_start + len(right)
+        gain = joined - min(lexicon.zipf(left), lexicon.zipf(right))
+        if joined >= min_zipf and gain >= margin:
+            merges.append((gain, start, start + len(left) + 1 + len(right), start + len(left)))
+    # A fragment between two words joins the side that makes the better word:
+    # "general s trike" → "general strike", not "generals trike".
+    taken: list[tuple[int, int]] = []
+    for _, start, end, gap in sorted(merges, reverse=True):
+        if all(end <= s or start >= e for s, e in taken):
+            taken.append((start, end))
             yield Fix(gap, gap + 1, "")
 
 
@@ -254,14 +258,15 @@ def restore_lost_hyphens(text: str, *, lexicon: Lexicon, min_part_zipf: float = 
     for m in P.YEAR_PAIR_RE.finditer(text):
         if int(m.group(2)) > int(m.group(1)):
             yield Fix(m.end(1), m.end(1), "-")
+    counts = Counter(P.COMPOUND_RE.findall(text))  # "working-class" and "workingclass" alike
     splits = {}
-    for word in set(P.LONG_LOWER_WORD_RE.findall(text)):
-        if lexicon.zipf(word) < 2.0 and (split := _best_split(word, lexicon)) and split[0] >= min_part_zipf:
-            splits[word] = split[1]
+    for word in counts:
+        if len(word) >= 7 and "-" not in word and lexicon.zipf(word) < 2.0:
+            if (split := _best_split(word, lexicon)) and split[0] >= min_part_zipf:
+                splits[word] = split[1]
     if not splits:
         return
-    damaged = _looks_damaged(text, lexicon)
-    counts = Counter(P.COMPOUND_RE.findall(text))  # "working-class" and "workingclass" alike
+    damaged = _looks_damaged(counts, lexicon)
     chosen = {
         word: i
         for word, i in splits.items()
@@ -301,21 +306,25 @@ def fix_number_confusions(text: str) -> Iterator[Fix]:
 
 
 def restore_acronyms(
-    text: str, *, acronyms: tuple[str, ...] = ("MNR", "COB", "PRIN", "POR", "PCB", "FSTMB"),
+    text: str, *, lexicon: Lexicon, acronyms: tuple[str, ...] = ("MNR", "COB", "PRIN", "POR", "PCB", "FSTMB"),
     phrases: tuple[str, ...] = ("US aid",),
 ) -> Iterator[Fix]:
     """Upper-case acronyms printed in lower-case small capitals ("mnr" → "MNR").
 
-    An acronym that is also an English word ("cob") is restored only in a text that
-    shows small capitals elsewhere (an acronym that is no word, such as "mnr"). The
-    pronoun "us" is never touched: ``phrases`` lists the contexts where it is the US.
+    The acronyms are ``acronyms`` and those of the curated lexicons (the knowledge base's
+    "IMF", "CIA", …). One that is also an English word ("cob") is restored only in a text
+    that shows small capitals elsewhere (an acronym that is no word, such as "mnr"); one
+    that is a common word ("us", "it") never is: ``phrases`` lists the contexts where
+    it is an acronym.
 
-    >>> apply_rule(restore_acronyms, "the mnr and the cob, dependent on us aid; tell us")
+    >>> from functools import partial
+    >>> rule = partial(restore_acronyms, lexicon=Lexicon())
+    >>> apply_rule(rule, "the mnr and the cob, dependent on us aid; tell us")
     'the MNR and the COB, dependent on US aid; tell us'
-    >>> apply_rule(restore_acronyms, "a corn cob")
+    >>> apply_rule(rule, "a corn cob")
     'a corn cob'
     """
-    lowered = {a.lower(): a for a in acronyms}
+    lowered = {a.lower(): a for a in (*acronyms, *lexicon.acronyms) if _zipf(a.lower()) < 4.5}
     found = [(m, lowered[m.group()]) for m in _words_re(tuple(lowered)).finditer(text)]
     small_caps = any(_zipf(m.group()) < 3.0 for m, _ in found)
     for m, acronym in found:
@@ -328,10 +337,23 @@ def restore_acronyms(
 
 def _correct(token: str, lexicon: Lexicon) -> str | None:
     """The correction of a token that is neither a word, a name, a number nor a compound."""
-    if token.isdigit() or lexicon.known(token) or _is_compound_of_words(token, lexicon):
+    key = (token, "token")
+    if key not in lexicon.corrections:  # most tokens recur: decide each once per process
+        lexicon.corrections[key] = _decide(token, lexicon)
+    return lexicon.corrections[key]
+
+
+def _decide(token: str, lexicon: Lexicon) -> str | None:
+    if token.isupper() and token.isalpha():  # an acronym ("SBA"), not a damaged word
+        return None
+    if lexicon.known(token):
+        if token.isalpha() and token.islower() and lexicon.zipf_spanish(token) < 3.0:
+            return real_word_correction(token, lexicon)  # "thc" → "the", "lahor" → "labor"
+        return None
+    if token.isdigit() or _is_compound_of_words(token, lexicon):
         return None
     letters = sum(ch.isalpha() for ch in token)
-    if letters < 2 or letters < len(token) / 2:
+    if letters < 2 and not P.SHORT_DIGIT_CONFUSION_RE.fullmatch(token) or letters < len(token) / 2:
         return None
     names_only = token[0].isupper() and token.isalpha()
     correction = best_correction(token, lexicon, names_only=names_only)
@@ -355,15 +377,22 @@ def _best_split(word: str, lexicon: Lexicon) -> tuple[float, int] | None:
     """The split of a run-together word into two words (the rarer part as common as can be)."""
     splits = [
         (min(lexicon.zipf(word[:i]), lexicon.zipf(word[i:])), i)
-        for i in range(2, len(word) - 3)
-        if (i >= 4 or word[:i] in P.COMPOUND_PREFIXES) and lexicon.known(word[:i]) and lexicon.known(word[i:])
+        for i in range(2, len(word) - 2)
+        if (i >= 4 or word[:i] in P.COMPOUND_PREFIXES)
+        and (len(word) - i >= 4 or lexicon.zipf(word[i:]) >= 4.0)  # "dialogues|are", not "talc|ing"
+        and lexicon.known(word[:i])
+        and lexicon.known(word[i:])
     ]
     return max(splits) if splits else None
 
 
-def _looks_damaged(text: str, lexicon: Lexicon, *, threshold: float = 0.004) -> bool:
-    """Whether many lower-case tokens are not words: a sign of OCR damage."""
-    words = Counter(P.LOWER_WORD_RE.findall(text))
+def _looks_damaged(counts: Counter[str], lexicon: Lexicon, *, threshold: float = 0.002) -> bool:
+    """Whether many lower-case words (of a text's word counts) are not words: OCR damage.
+
+    Measured after the other rules ran: 0.24 % on the OCR'd raw/001, under 0.1 % on the
+    bundled texts that were typed.
+    """
+    words = {w: n for w, n in counts.items() if len(w) >= 3 and "-" not in w}
     unknown = sum(n for w, n in words.items() if not lexicon.known(w))
     return unknown >= 2 and unknown / sum(words.values()) >= threshold
 
