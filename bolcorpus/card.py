@@ -22,6 +22,9 @@ FIELD_DOCS = {
         "text": "the repaired text; paragraphs separated by a blank line",
         "raw_text": "the text as it was in the raw file (decoded)",
         "n_edits": "number of repair edits (see the `edits` config)",
+        "footnotes": "footnote markers taken out of the running text: `marker` and its `offset` in `text`",
+        "artefacts": "damage no rule repairs, such as machine-translation placeholders: `kind`, `text`, `offset`",
+        "unresolved": "tokens that still look damaged, left alone because the evidence was weak: `text`, `offset`",
     },
     "sentences": {
         "doc_id": "the document",

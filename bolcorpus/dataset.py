@@ -28,6 +28,9 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("authors", pa.list_(pa.string())), ("publication", pa.string()), ("year", pa.int32()),
         ("language", pa.string()), ("translated_from", pa.string()), ("text", pa.string()),
         ("raw_text", pa.string()), ("n_edits", pa.int32()),
+        ("footnotes", pa.list_(pa.struct([("marker", pa.string()), ("offset", pa.int32())]))),
+        ("artefacts", pa.list_(pa.struct([("kind", pa.string()), ("text", pa.string()), ("offset", pa.int32())]))),
+        ("unresolved", pa.list_(pa.struct([("text", pa.string()), ("offset", pa.int32())]))),
     ]),
     "sentences": pa.schema([
         ("doc_id", pa.string()), ("sentence_id", pa.string()), ("index", pa.int32()),
@@ -55,6 +58,9 @@ def document_row(doc: Document) -> dict[str, Any]:
         "year": meta.get("year"), "language": meta.get("language"),
         "translated_from": meta.get("translated_from"), "text": doc.text, "raw_text": doc.raw_text,
         "n_edits": len(doc.edits),
+        "footnotes": [{"marker": f["marker"], "offset": f["offset"]} for f in meta.get("footnotes", [])],
+        "artefacts": meta.get("artefacts", []),
+        "unresolved": meta.get("unresolved", []),
     }
 
 

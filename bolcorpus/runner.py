@@ -11,6 +11,7 @@ killed run resumes from the shards already written; ``_done`` marks a finished s
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -82,7 +83,7 @@ def plan(settings: Settings) -> tuple[list[StagePlan], list[str]]:
     for name in settings.stages:
         stage_cls = stage_registry.get(name)
         stage = stage_cls(settings.stage_configs[name], settings.nlp)
-        parts = {"stage": name, "code": [stage_cls.version, __version__],
+        parts = {"stage": name, "code": [stage_cls.version, __version__, _code_hash(stage_cls)],
                  "config": stage.config.model_dump(mode="json"), **stage.fingerprint()}
         if isinstance(stage, Ingest):
             files, warnings, manifest = Ingest.inputs(settings.run.raw, stage.config)
@@ -255,6 +256,20 @@ def _why_stale(step: StagePlan) -> str:
         else:
             reasons.append(f"{key} changed")
     return "; ".join(reasons) or "output missing"
+
+
+def _code_hash(stage_cls: type[Stage]) -> str:
+    """sha256 of the source of the stage's module and of the modules it declares in ``code``."""
+    digest = hashlib.sha256()
+    for module in (stage_cls.__module__, *stage_cls.code):
+        spec = importlib.util.find_spec(module)
+        if spec is None or spec.origin is None:
+            continue
+        origin = Path(spec.origin)
+        files = sorted(origin.parent.rglob("*.py")) if origin.name == "__init__.py" else [origin]
+        for file in files:
+            digest.update(file.read_bytes())
+    return digest.hexdigest()
 
 
 def _part(folder: Path, n: int) -> Path:

@@ -120,3 +120,13 @@ def test_parallel_workers_give_the_same_dataset(settings, tmp_path: Path) -> Non
         first = sorted((serial / config).glob("*.parquet"))[0].read_bytes()
         second = sorted((parallel / config).glob("*.parquet"))[0].read_bytes()
         assert first == second
+
+
+def test_changed_stage_code_redoes_that_stage_and_later_ones(settings, monkeypatch) -> None:
+    runner.run(settings)
+    real_hash = runner._code_hash
+    monkeypatch.setattr(runner, "_code_hash", lambda cls: "edited" if cls.name == "segment" else real_hash(cls))
+    stale = {name: (fresh, why) for name, fresh, why in runner.status(settings)}
+    assert stale["ingest"][0] and stale["repair"][0]
+    assert stale["segment"] == (False, "code changed")
+    assert not stale["entities"][0]

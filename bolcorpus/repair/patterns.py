@@ -38,6 +38,8 @@ SPACING_FIXES: tuple[tuple[re.Pattern[str], re.Pattern[str] | None, str], ...] =
     (re.compile(r"( ·)(?= )"), None, ""),  # "the · populace"
     (re.compile(r"(·)"), None, ""),  # "a ·threat"
     (re.compile(r"( ,)(?= [\"“])"), WORDCHAR, ""),  # "the , \"nationalism\""
+    (re.compile(r"( )[\"”](?= [(\[])"), re.compile(r"[.!?,;]"), ""),  # 'events.... " (Rebelión'
+
     (re.compile(r" (\.)(?=[a-z])"), None, ""),  # "In .t he"
     (re.compile(r"( )\.[A-Z]\.(?<=\b[A-Z] \.[A-Z]\.)"), None, ""),  # "U .S."
 )

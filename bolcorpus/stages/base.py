@@ -36,6 +36,8 @@ class Stage(abc.ABC):
 
     name: ClassVar[str]
     version: ClassVar[int] = 1
+    # Modules (or packages) whose source is part of the cache key, besides the stage's own.
+    code: ClassVar[tuple[str, ...]] = ("bolcorpus.document", "bolcorpus.stages.base")
 
     class Config(StageConfig):
         pass

@@ -27,6 +27,7 @@ class Entities(Stage):
 
     name = "entities"
     version = 1
+    code = (*Stage.code, "bolcorpus.nlp", "bolcorpus.kb")
 
     class Config(StageConfig):
         """``kb``: the knowledge base (YAML). ``labels``: the OntoNotes labels kept;

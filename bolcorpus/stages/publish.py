@@ -37,6 +37,7 @@ class Publish(Stage):
 
     name = "publish"
     version = 1
+    code = (*Stage.code, "bolcorpus.dataset", "bolcorpus.card")
 
     class Config(StageConfig):
         """``name``: dataset folder name. ``version``: semantic version to publish as."""

@@ -27,6 +27,7 @@ class Repair(MapStage):
 
     name = "repair"
     version = 2
+    code = (*MapStage.code, "bolcorpus.repair")
     Config = RepairConfig  # type: ignore[assignment]  # the library config is the stage config
     config: RepairConfig
 

@@ -38,6 +38,7 @@ class Segment(Stage):
 
     name = "segment"
     version = 1
+    code = (*Stage.code, "bolcorpus.nlp")
 
     class Config(StageConfig):
         """``min_sentence_chars``: shorter "sentences" (stray punctuation) join the one before."""

@@ -36,6 +36,7 @@ class StanceStage(Stage):
 
     name = "stance"
     version = 1
+    code = (*Stage.code, "bolcorpus.nlp")
 
     class Config(StageConfig):
         """``targets``: YAML mapping of target id to its ``kb_entities`` and ``aliases``.
