@@ -7,7 +7,8 @@ The library in three calls:
 'the Mouimiento  Nacionalista institutional'
 
 ``bolcorpus.run("pipelines/default.toml")`` runs a whole pipeline and publishes the
-dataset; ``bolcorpus.load_nlp()`` gives the spaCy pipeline the stages use.
+dataset; ``bolcorpus.load_domain_nlp()`` gives spaCy's pipeline with the domain entity
+components (knowledge-base patterns and linking), ``bolcorpus.load_nlp()`` the plain one.
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ from pathlib import Path  # noqa: E402
 
 from bolcorpus.config import Settings, load_pipeline  # noqa: E402
 from bolcorpus.document import Document, Edit  # noqa: E402
+from bolcorpus.ner import load_domain_nlp  # noqa: E402
 from bolcorpus.nlp import load_nlp  # noqa: E402
 from bolcorpus.repair import RepairConfig, RepairResult, apply_edits, repair_text  # noqa: E402
 
 __all__ = [
     "Document", "Edit", "RepairConfig", "RepairResult", "Settings", "__version__", "apply_edits",
-    "load_nlp", "load_pipeline", "repair_text", "run",
+    "load_domain_nlp", "load_nlp", "load_pipeline", "repair_text", "run",
 ]
 
 

@@ -26,6 +26,7 @@ out = Console(highlight=False, soft_wrap=True, markup=False)  # paths may hold "
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DEFAULT_PIPELINE = Path("pipelines/default.toml")
+UNLINKED = "unlinked: "  # entities stage stats: "unlinked: <label> <name>" → count
 PipelineArg = Annotated[Path, typer.Argument(help="Pipeline file.")]
 RawOpt = Annotated[Path | None, typer.Option("--raw", help="Folder of raw texts (overrides the config).")]
 OutOpt = Annotated[Path | None, typer.Option("--out", help="Folder for outputs (overrides the config).")]
@@ -54,11 +55,17 @@ def run_command(
 
         result = _guard(lambda: runner.run(settings, progress))
     for report in result.stages:
-        stats = ", ".join(f"{k}={v}" for k, v in sorted(report.stats.items()))
+        counts = {k: v for k, v in report.stats.items() if not k.startswith(UNLINKED)}
+        stats = ", ".join(f"{k}={v}" for k, v in sorted(counts.items()))
         detail = f"{report.shards_run}/{report.shards} shards, {report.seconds:.1f}s" if report.shards_run else ""
         out.print(f"{report.name:<10} {report.status:<9} {detail:<22} {stats}")
         for warning in report.warnings:
             err.print(f"[yellow]warning:[/] {escape(warning)}")
+        unlinked = sorted(((v, k[len(UNLINKED) :]) for k, v in report.stats.items() if k.startswith(UNLINKED)),
+                          key=lambda x: (-x[0], x[1]))
+        if unlinked:
+            names = ", ".join(f"{name} ({n})" for n, name in unlinked[:10])
+            out.print(f"{'':<10} most frequent unlinked names (knowledge-base candidates): {names}")
     if not result.did_work:
         out.print("Nothing to do: every stage is up to date.")
     out.print(f"Dataset published at {_shown(result.published)}")

@@ -41,13 +41,20 @@ class KnowledgeBase:
     def __init__(self, entities: Iterable[KBEntity]) -> None:
         self.entities = {e.id: e for e in entities}
         self._index: dict[str, str] = {}
+        self._ambiguous: dict[str, set[str]] = {}
         for entity in self.entities.values():
             for form in (entity.name, *entity.aliases):
                 self._index.setdefault(_fold(form), entity.id)
+            for form in entity.ambiguous_aliases:
+                self._ambiguous.setdefault(_fold(form), set()).add(entity.id)
 
     def link(self, mention: str) -> str | None:
         """The id of the entity ``mention`` names unambiguously, else ``None``."""
-        return self._index.get(_fold(MENTION_NOISE_RE.sub("", mention.strip())))
+        return self._index.get(_key(mention))
+
+    def ambiguous(self, mention: str) -> set[str]:
+        """The ids of the entities ``mention`` may name ("Paz": the person, not La Paz)."""
+        return self._ambiguous.get(_key(mention), set())
 
 
 def load_kb(path: Path) -> KnowledgeBase:
@@ -68,6 +75,10 @@ def load_kb(path: Path) -> KnowledgeBase:
         seen.add(entity.id)
         entities.append(entity)
     return KnowledgeBase(entities)
+
+
+def _key(mention: str) -> str:
+    return _fold(MENTION_NOISE_RE.sub("", mention.strip()))
 
 
 def _fold(text: str) -> str:

@@ -3,6 +3,7 @@
 Names are namespaced and versioned: change a rule's behaviour, register a new version.
 """
 
+from bolcorpus import ner
 from bolcorpus.registry import rules, stages
 from bolcorpus.repair import rules as repair_rules
 from bolcorpus.stages.entities import Entities
@@ -24,6 +25,8 @@ rules.register("repair.lost_hyphens.v1", repair_rules.restore_lost_hyphens)
 rules.register("repair.confusions.v1", repair_rules.fix_ocr_confusions)
 rules.register("repair.numbers.v1", repair_rules.fix_number_confusions)
 rules.register("repair.acronyms.v1", repair_rules.restore_acronyms)
+
+ner.register_components()
 
 for stage in (Ingest, Repair, Segment, Entities, StanceStage, Publish):
     stages.register(stage.name, stage)

@@ -72,7 +72,7 @@ class RunResult:
 
     @property
     def did_work(self) -> bool:
-        return any(r.status in ("ran", "resumed") for r in self.stages)
+        return any(r.status in ("ran", "resumed", "published") for r in self.stages)
 
 
 def plan(settings: Settings) -> tuple[list[StagePlan], list[str]]:

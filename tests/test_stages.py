@@ -8,7 +8,6 @@ import pytest
 
 from bolcorpus.config import NlpConfig
 from bolcorpus.document import Document
-from bolcorpus.kb import KBEntity, KnowledgeBase
 from bolcorpus.registry import rules, stages
 from bolcorpus.stages.base import MapStage, replace
 from bolcorpus.stages.entities import Entities
@@ -75,14 +74,22 @@ def test_segment_stage_gives_sentences_inside_paragraphs() -> None:
 
 
 @pytest.mark.slow
-def test_entities_stage_links_model_mentions_to_the_knowledge_base() -> None:
-    text = "The MNR and the COB met in La Paz in October 1970."
-    stage = Entities(Entities.Config(kb=CONFIGS / "kb" / "entities.yml"), NlpConfig())
-    stage.kb = KnowledgeBase([KBEntity(id="la_paz", name="La Paz", type="GPE", aliases=())])
-    (out,) = stage.run([doc(text, paragraphs=[(0, len(text))])])
-    by_text = {e.text: e for e in out.entities}
-    assert by_text["La Paz"].entity_id == "la_paz" and by_text["La Paz"].label == "GPE"
-    assert by_text["October 1970"].label == "DATE" and by_text["October 1970"].entity_id is None
+def test_entities_stage_links_mentions_with_titles_possessives_and_context(tmp_path: Path) -> None:
+    (tmp_path / "kb.yml").write_text(
+        "- {id: torres, name: Juan José Torres, type: PERSON, aliases: [General Torres, Torres]}\n"
+        "- {id: paz_estenssoro, name: Víctor Paz Estenssoro, type: PERSON, aliases: [Paz Estenssoro],"
+        " ambiguous_aliases: [Paz]}\n"
+        "- {id: la_paz, name: La Paz, type: GPE}\n"
+    )
+    text = "General Torres entered La Paz in October 1970. Paz Estenssoro's men fled; Paz did not."
+    stage = Entities(Entities.Config(kb=tmp_path / "kb.yml"), NlpConfig())
+    (out,) = stage.run([doc(text)])
+    found = [(e.text, e.label, e.entity_id, e.source) for e in out.entities]
+    assert ("Torres", "PERSON", "torres", "kb") in found  # title outside the span
+    assert ("La Paz", "GPE", "la_paz", "kb") in found  # the model says FAC
+    assert ("Paz Estenssoro", "PERSON", "paz_estenssoro", "kb") in found  # possessive outside
+    assert ("October 1970", "DATE", None, "model") in found
+    assert ("Paz", "PERSON", "paz_estenssoro", "model+kb") in found  # resolved by the full mention
     assert all(text[e.start : e.end] == e.text for e in out.entities)
 
 

@@ -1,16 +1,18 @@
-"""Entities: named-entity mentions from the spaCy model, linked to the knowledge base.
+"""Entities: OntoNotes mentions from the domain pipeline, linked to the knowledge base.
 
-A mention whose text (without a leading "the" or a possessive) is a name or alias of a
-knowledge-base entity gets its ``entity_id`` and the entity's type; other mentions keep
-the model's label and no id. Context-based disambiguation and knowledge-base patterns
-for mentions the model misses come with issue 4.
+Each document's repaired text goes through :func:`bolcorpus.ner.load_domain_nlp` whole, so
+that an ambiguous alias ("Paz", "the Army") is resolved by the rest of the document. A
+mention's ``source`` says what found it: ``kb`` (a knowledge-base pattern), ``model+kb``
+(the model, linked by alias or context) or ``model`` (the model alone, unlinked). The
+stage counts unlinked names (``stats["unlinked: <label> <name>"]``) as candidates for the
+knowledge base; the run's stats list them.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Iterator
-from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -18,16 +20,19 @@ from bolcorpus.config import StageConfig
 from bolcorpus.document import Document, Entity
 from bolcorpus.errors import ConfigError
 from bolcorpus.kb import load_kb
-from bolcorpus.nlp import load_nlp, pipe_spans, resolve_model
+from bolcorpus.ner import load_domain_nlp
+from bolcorpus.nlp import pipe_spans, resolve_model
 from bolcorpus.stages.base import Stage, replace
+
+NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT", "FAC"})  # worth a KB entry
 
 
 class Entities(Stage):
     """Tag entity mentions with OntoNotes labels and link them to the knowledge base."""
 
     name = "entities"
-    version = 1
-    code = (*Stage.code, "bolcorpus.nlp", "bolcorpus.kb")
+    version = 2
+    code = (*Stage.code, "bolcorpus.nlp", "bolcorpus.kb", "bolcorpus.ner")
 
     class Config(StageConfig):
         """``kb``: the knowledge base (YAML). ``labels``: the OntoNotes labels kept;
@@ -56,20 +61,25 @@ class Entities(Stage):
         return {"model": model, "model_version": version, "kb": kb_hash}
 
     def process(self, items: Iterator[Document]) -> Iterator[Document]:
-        nlp = load_nlp(self.nlp_config.model)
+        nlp = load_domain_nlp(self.config.kb, self.nlp_config.model)
         keep = set(self.config.labels)
-        disable = [p for p in nlp.pipe_names if p not in ("tok2vec", "ner")]
-        batch_size = self.nlp_config.batch_size
-        for doc, parsed in pipe_spans(nlp, items, attrgetter("paragraphs"), batch_size=batch_size, disable=disable):
+        unlinked: Counter[str] = Counter()
+        for doc, parsed in pipe_spans(nlp, items, _whole, batch_size=self.nlp_config.batch_size):
             entities = []
-            for (start, _), spacy_doc in zip(doc.paragraphs, parsed):
+            for spacy_doc in parsed:
                 for ent in spacy_doc.ents:
-                    entity_id = self.kb.link(ent.text)
-                    label = self.kb.entities[entity_id].type if entity_id else ent.label_
-                    if label in keep:
-                        source = "model+kb" if entity_id else "model"
-                        entities.append(Entity(start + ent.start_char, start + ent.end_char, label, ent.text,
-                                               entity_id, source))
-            self.stats["linked"] += sum(1 for e in entities if e.entity_id)
+                    if ent.label_ not in keep:
+                        continue
+                    source = "kb" if ent.ent_id_ else "model+kb" if ent.kb_id_ else "model"
+                    entities.append(Entity(ent.start_char, ent.end_char, ent.label_, ent.text, ent.kb_id_ or None,
+                                           source))
+                    if not ent.kb_id_ and ent.label_ in NAME_LABELS:
+                        unlinked[f"unlinked: {ent.label_} {ent.text}"] += 1
             self.stats["entities"] += len(entities)
+            self.stats["linked"] += sum(1 for e in entities if e.entity_id)
             yield replace(doc, entities=entities)
+        self.stats.update(dict(unlinked.most_common(50)))
+
+
+def _whole(doc: Document) -> list[tuple[int, int]]:
+    return [(0, len(doc.text))] if doc.text else []
