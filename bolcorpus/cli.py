@@ -103,6 +103,35 @@ def evaluate_repair_command(
     sys.stdout.write((json.dumps(report, indent=2, ensure_ascii=False) if as_json else format_report(report)) + "\n")
 
 
+@evaluate_app.command("stance")
+def evaluate_stance_command(
+    configs: Annotated[Path, typer.Option(help="The configs folder (stance/, kb/).")] = Path("configs"),
+    root: Annotated[Path, typer.Option(help="The project folder (benchmarks/).")] = Path("."),
+) -> None:
+    """F_avg (mean F1 of FAVOR and AGAINST) and accuracy, per target and overall, of both methods."""
+    from bolcorpus.evaluate.stance import evaluate_stance, format_stance_report
+
+    sys.stdout.write(format_stance_report(_guard(lambda: evaluate_stance(root, configs))) + "\n")
+
+
+train_app = typer.Typer(help="Train a stage's model from its annotated data.", no_args_is_help=True)
+app.add_typer(train_app, name="train")
+
+
+@train_app.command("stance")
+def train_stance_command(
+    configs: Annotated[Path, typer.Option(help="The configs folder (stance/, kb/).")] = Path("configs"),
+    root: Annotated[Path, typer.Option(help="The project folder (benchmarks/).")] = Path("."),
+) -> None:
+    """Train the stance classifier on benchmarks/stance/dev.jsonl into configs/stance/classifier.json."""
+    from bolcorpus.evaluate.stance import train_classifier
+
+    out = configs / "stance" / "classifier.json"
+    model = _guard(lambda: train_classifier(root, configs, out))
+    out_console = f"Trained on benchmarks/stance/dev.jsonl: {len(model.weights)} features, classes "
+    sys.stdout.write(out_console + ", ".join(model.classes) + f"; written to {out}\n")
+
+
 @app.command()
 def repair(
     files: Annotated[list[Path], typer.Argument(help="Text files to repair.", exists=True, dir_okay=False)],

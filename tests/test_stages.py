@@ -94,14 +94,40 @@ def test_entities_stage_links_mentions_with_titles_possessives_and_context(tmp_p
 
 
 @pytest.mark.slow
-def test_stance_baseline_scores_lexicon_words_with_negation(tmp_path: Path) -> None:
-    (tmp_path / "t.yml").write_text("MNR:\n  aliases: [MNR]\nMILITARY:\n  aliases: [the army]\n")
-    (tmp_path / "l.tsv").write_text("term\tpolarity\tweight\tnote\nbetray\t-1\t1.5\t\nheroic\t1\t1.0\t\n")
-    stage = StanceStage(StanceStage.Config(targets=tmp_path / "t.yml", lexicon=tmp_path / "l.tsv"), NlpConfig())
-    text = "The MNR betrayed the workers. The army was not heroic. The MNR met."
-    sentences = Segment(Segment.Config(), NlpConfig()).run([doc(text)])
-    (out,) = stage.run(sentences)
-    records = [(s.sentence, s.target, s.label, s.evidence) for s in out.stance]
-    assert records == [(0, "MNR", "AGAINST", ["betrayed"]), (1, "MILITARY", "AGAINST", ["heroic"]),
-                       (2, "MNR", "NONE", [])]
-    assert out.stance[1].score < 0
+def test_stance_rules_attach_evaluation_through_the_parse(tmp_path: Path) -> None:
+    (tmp_path / "t.yml").write_text("MNR:\n  aliases: [MNR]\nMILITARY:\n  aliases: [the army]\n"
+                                    "WORKERS:\n  aliases: [the miners]\n")
+    (tmp_path / "l.tsv").write_text("term\tpolarity\tweight\tnote\nbetray\t-1\t1.5\t\nheroic\t1\t1.0\t\n"
+                                    "massacre\t-1\t2.0\t\n")
+    config = StanceStage.Config(method="stance.rules.v1", targets=tmp_path / "t.yml", lexicon=tmp_path / "l.tsv")
+    stage = StanceStage(config, NlpConfig())
+    text = "The MNR betrayed the revolution. The army was not heroic. The army massacred the miners. The MNR met."
+    (out,) = stage.run(Segment(Segment.Config(), NlpConfig()).run([doc(text)]))
+    records = {(s.sentence, s.target): (s.label, s.evidence) for s in out.stance if not s.holder}
+    assert records[(0, "MNR")] == ("AGAINST", ["betrayed"])  # the subject of "betray"
+    assert records[(1, "MILITARY")][0] == "AGAINST"  # "not heroic"
+    assert records[(2, "MILITARY")][0] == "AGAINST" and records[(2, "WORKERS")][0] == "NONE"  # victims are NONE
+    assert records[(3, "MNR")] == ("NONE", [])
+    assert out.meta["stance_profile"]["MNR"] == {"AGAINST": 1, "NONE": 1}
+
+
+@pytest.mark.slow
+def test_stance_records_reported_stance_with_its_holder(tmp_path: Path) -> None:
+    (tmp_path / "t.yml").write_text("TORRES:\n  aliases: [Torres]\nWORKERS:\n  aliases: [the miners]\n")
+    (tmp_path / "l.tsv").write_text("term\tpolarity\tweight\tnote\nbetray\t-1\t1.5\t\n")
+    config = StanceStage.Config(method="stance.rules.v1", targets=tmp_path / "t.yml", lexicon=tmp_path / "l.tsv")
+    (out,) = StanceStage(config, NlpConfig()).run(Segment(Segment.Config(), NlpConfig()).run(
+        [doc("The miners denounced Torres.")]))
+    assert ("TORRES", "AGAINST", "WORKERS") in {(s.target, s.label, s.holder) for s in out.stance}
+    assert ("TORRES", "NONE", "") in {(s.target, s.label, s.holder) for s in out.stance}
+
+
+@pytest.mark.slow
+def test_trained_stance_method_runs_with_the_shipped_classifier() -> None:
+    stage = StanceStage(StanceStage.Config(targets=CONFIGS / "stance" / "targets.yml",
+                                           lexicon=CONFIGS / "stance" / "lexicon.tsv",
+                                           classifier=CONFIGS / "stance" / "classifier.json"), NlpConfig())
+    text = "The savage repression of the miners by the army was a betrayal. The heroic miners defended the revolution."
+    (out,) = stage.run(Segment(Segment.Config(), NlpConfig()).run([doc(text)]))
+    labels = {(s.sentence, s.target): s.label for s in out.stance if not s.holder}
+    assert labels[(0, "MILITARY")] == "AGAINST" and labels[(1, "WORKERS")] == "FAVOR"

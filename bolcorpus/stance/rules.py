@@ -1,0 +1,150 @@
+"""The transparent stance method: lexicon words attached to the target through the parse.
+
+For each mention of a target, the evaluative words (``configs/stance/lexicon.tsv``) that
+the dependency parse ties to it are summed:
+
+- words modifying the mention ("the *fascist* Banzer", "the officers who *betrayed*…");
+- the predicate of which it is the subject ("Ovando … could *massacre*", "Torres had a
+  *confused* record"), with the predicate's adverbs ("*savagely* repressed");
+- the noun it is the possessor, compound or "of"/"by" complement of ("the Barrientos
+  *dictatorship*", "the *betrayal* of the MNR", "massacred by the army");
+- a negation on the word or its governing verb flips the polarity.
+
+Harm done to a target (it is the object or passive subject of "massacre") is not counted:
+the guidelines make victims NONE unless praised. Evaluative words elsewhere in the
+sentence count with ``clause_weight``. A sentence where another actor is the subject of a
+reporting verb toward the target ("the miners *denounced* Torres") also yields a record
+with that actor as ``holder``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any
+
+from bolcorpus.stance import StanceRecord
+from bolcorpus.stance.lexicon import NEGATORS, StanceLexicon
+
+SUBJECTS = frozenset({"nsubj", "csubj"})
+PREDICATES = frozenset({"dobj", "attr", "acomp", "oprd", "xcomp", "ccomp", "advcl", "prep", "pobj", "npadvmod"})
+MODIFIERS = frozenset({"amod", "compound", "appos", "acl", "relcl", "nmod", "advmod", "nummod", "poss"})
+HEAD_NOUN_DEPS = frozenset({"poss", "compound", "nmod", "amod"})
+# Verbs by which one actor takes a stance toward another: "the miners denounced Torres".
+REPORTING = {
+    "support": 1.0, "favour": 1.0, "favor": 1.0, "welcome": 1.0, "defend": 1.0, "back": 1.0, "praise": 1.0,
+    "denounce": -1.0, "criticise": -1.0, "criticize": -1.0, "oppose": -1.0, "accuse": -1.0, "repudiate": -1.0,
+    "distrust": -1.0, "reject": -1.0, "condemn": -1.0, "attack": -1.0,
+}
+
+
+class RuleMethod:
+    """Dependency-attached lexicon scoring (``stance.rules.v1``)."""
+
+    name = "stance.rules.v1"
+
+    def __init__(self, lexicon: StanceLexicon, *, threshold: float = 0.75, clause_weight: float = 0.3) -> None:
+        self.lexicon = lexicon
+        self.threshold = threshold
+        self.clause_weight = clause_weight
+
+    def predict(self, sent: Any, mentions: dict[str, list[Any]], holders: dict[str, list[Any]] | None = None
+                ) -> list[StanceRecord]:
+        """Records for each target of ``mentions`` (token spans in ``sent``)."""
+        hits = self.hits(sent)
+        records = []
+        for target, spans in mentions.items():
+            score, evidence = self.score(sent, spans, hits)
+            records.append(StanceRecord(target, self.label(score), round(math.tanh(score / 2), 4), evidence))
+            records += self.reported(target, spans, holders or mentions)
+        return records
+
+    def label(self, score: float) -> str:
+        return "FAVOR" if score >= self.threshold else "AGAINST" if score <= -self.threshold else "NONE"
+
+    def hits(self, sent: Any) -> dict[int, tuple[float, str]]:
+        """Token index → (signed weight, text) of each lexicon term in the sentence, negation applied."""
+        found: dict[int, tuple[float, str]] = {}
+        tokens = list(sent)
+        for n, token in enumerate(tokens):
+            for size in range(min(self.lexicon.max_words, len(tokens) - n), 0, -1):
+                words = tokens[n : n + size]
+                weight = self.lexicon.weight(" ".join(t.lemma_ for t in words))
+                if weight is None and size == 1:
+                    weight = self.lexicon.weight(token.lower_)
+                if weight is not None:
+                    if _negated(token):
+                        weight = -weight
+                    found[token.i] = (weight, " ".join(t.text for t in words))
+                    break
+        return found
+
+    def score(self, sent: Any, spans: list[Any], hits: dict[int, tuple[float, str]]) -> tuple[float, list[str]]:
+        """The summed polarity of the words attached to the mentions, and those words."""
+        inside = {t.i for span in spans for t in span}
+        attached: set[int] = set()
+        for span in spans:
+            attached |= {t.i for t in attached_tokens(span)}
+        total, evidence = 0.0, []
+        for i, (weight, text) in sorted(hits.items()):
+            if i in inside:
+                continue
+            factor = 1.0 if i in attached else self.clause_weight
+            total += factor * weight
+            if i in attached or abs(factor * weight) >= self.threshold:
+                evidence.append(text)
+        return total, evidence
+
+    def reported(self, target: str, spans: list[Any], holders: dict[str, list[Any]]) -> list[StanceRecord]:
+        """Stances toward ``target`` that the sentence attributes to another mentioned actor."""
+        records = []
+        for span in spans:
+            verb = _governing_verb(span.root)
+            if verb is None or verb.lemma_ not in REPORTING:
+                continue
+            subjects = [c for c in verb.children if c.dep_ in SUBJECTS]
+            for holder, holder_spans in holders.items():
+                if holder != target and any(s.i in {t.i for h in holder_spans for t in h} for s in subjects):
+                    polarity = -REPORTING[verb.lemma_] if _negated(verb) else REPORTING[verb.lemma_]
+                    label = "FAVOR" if polarity > 0 else "AGAINST"
+                    records.append(StanceRecord(target, label, polarity, [verb.text], holder))
+        return records
+
+
+def attached_tokens(span: Any) -> Iterable[Any]:
+    """Tokens whose evaluation is said of the mention (see the module docstring)."""
+    head = span.root
+    while head.dep_ == "conj" and head.head.pos_ in ("PROPN", "NOUN"):  # "Torres and Ovando betrayed"
+        head = head.head
+    for child in span.root.children:
+        if child.dep_ in MODIFIERS and child not in span:
+            yield from child.subtree
+    gov = head.head
+    if head.dep_ in SUBJECTS and gov is not head:
+        yield gov
+        for child in gov.children:
+            if child.dep_ in PREDICATES or child.dep_ in ("advmod", "neg"):
+                yield from child.subtree
+    elif head.dep_ in HEAD_NOUN_DEPS and gov.pos_ in ("NOUN", "PROPN"):
+        yield gov
+        yield from (c for c in gov.children if c.dep_ in ("amod", "compound"))
+    elif head.dep_ == "pobj" and gov.lower_ in ("of", "by"):
+        owner = gov.head
+        yield owner
+        yield from (c for c in owner.children if c.dep_ in ("amod", "advmod"))
+
+
+def _governing_verb(token: Any) -> Any:
+    """The verb of which ``token`` is an object (directly or through a preposition)."""
+    while token.dep_ in ("conj", "pobj", "prep", "compound"):
+        token = token.head
+    if token.dep_ in ("dobj", "ccomp", "xcomp", "attr") and token.head.pos_ in ("VERB", "AUX"):
+        return token.head
+    return None
+
+
+def _negated(token: Any) -> bool:
+    if any(c.dep_ == "neg" for c in token.children) or any(c.dep_ == "neg" for c in token.head.children):
+        return True
+    start = max(token.i - 3, token.sent.start)
+    return any(t.lower_ in NEGATORS for t in token.doc[start : token.i])

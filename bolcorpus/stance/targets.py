@@ -1,0 +1,62 @@
+"""Stance targets (``configs/stance/targets.yml``) and finding their mentions in a sentence.
+
+A target is mentioned by an entity the entities stage linked to one of its
+``kb_entities``, or by one of its ``aliases`` ("the army", "American imperialism").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from bolcorpus.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Target:
+    """What mentions a target: knowledge-base entities, and a pattern of its aliases."""
+
+    name: str
+    entities: frozenset[str]
+    pattern: re.Pattern[str]
+
+
+def load_targets(path: Path) -> dict[str, Target]:
+    """Target id → its entities and alias pattern (all-capital aliases, acronyms, match case)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping of target id to {{kb_entities: [...], aliases: [...]}}")
+    targets = {}
+    for name, spec in data.items():
+        spec = spec or {}
+        aliases = sorted({a.replace("’", "'") for a in spec.get("aliases", []) if a}, key=len, reverse=True)
+        entities = frozenset(spec.get("kb_entities", []))
+        if not aliases and not entities:
+            raise ConfigError(f"{path}: target {name!r} has neither kb_entities nor aliases; give it one")
+        parts = [re.escape(a) if a.isupper() else f"(?i:{re.escape(a)})" for a in aliases] or ["(?!)"]
+        targets[name] = Target(name, entities, re.compile(rf"(?<!\w)(?:{'|'.join(parts)})(?!\w)"))
+    return targets
+
+
+def find_mentions(
+    text: str, entities: list[tuple[int, int, str | None]], targets: dict[str, Target]
+) -> dict[str, list[tuple[int, int]]]:
+    """Character spans in ``text`` of each mentioned target.
+
+    ``entities`` are ``(start, end, entity_id)`` in ``text``.
+
+    >>> army = Target("MILITARY", frozenset({"bolivian_army"}), re.compile(r"(?i:the army)"))
+    >>> find_mentions("Then the army and the Bolivian Army", [(22, 35, "bolivian_army")], {"MILITARY": army})
+    {'MILITARY': [(5, 13), (22, 35)]}
+    """
+    found: dict[str, list[tuple[int, int]]] = {}
+    normalised = text.replace("’", "'")
+    for name, target in targets.items():
+        spans = {(s, e) for s, e, eid in entities if eid in target.entities}
+        spans |= {m.span() for m in target.pattern.finditer(normalised)}
+        if spans:
+            found[name] = sorted(spans)
+    return found

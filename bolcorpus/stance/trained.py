@@ -1,0 +1,101 @@
+"""The trained stance method: a linear classifier over :mod:`bolcorpus.stance.features`.
+
+Trained with scikit-learn's logistic regression (class-balanced, since most pairs are
+NONE) by ``bolcorpus train stance``; the model is stored as plain JSON (features,
+weights, intercepts) in ``configs/stance/classifier.json``, so it is versioned with the
+code, reviewable, and applied without scikit-learn.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bolcorpus.errors import ConfigError
+from bolcorpus.stance import StanceRecord
+from bolcorpus.stance.features import pair_features
+from bolcorpus.stance.rules import RuleMethod
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """Per-class weights over named features; the highest score wins."""
+
+    classes: tuple[str, ...]
+    weights: dict[str, tuple[float, ...]]  # feature → one weight per class
+    intercepts: tuple[float, ...]
+
+    def scores(self, features: dict[str, float]) -> list[float]:
+        scores = list(self.intercepts)
+        for name, value in features.items():
+            for k, w in enumerate(self.weights.get(name, ())):
+                scores[k] += w * value
+        return scores
+
+    def save(self, path: Path, **provenance: Any) -> None:
+        data = {"classes": self.classes, "intercepts": self.intercepts, "provenance": provenance,
+                "weights": {k: [round(w, 6) for w in v] for k, v in sorted(self.weights.items())}}
+        path.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> LinearModel:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return cls(tuple(data["classes"]), {k: tuple(v) for k, v in data["weights"].items()},
+                       tuple(data["intercepts"]))
+        except (OSError, ValueError, KeyError) as e:
+            problem = f"{path}: not a stance classifier ({e})"
+            raise ConfigError(f"{problem}; train one with `bolcorpus train stance`") from None
+
+
+def train(features: Sequence[dict[str, float]], labels: Sequence[str], *, c: float = 0.1) -> LinearModel:
+    """Fit a class-balanced logistic regression (deterministic: the lbfgs solver)."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vectorizer = DictVectorizer(sort=True)
+    matrix = vectorizer.fit_transform(features)
+    model = LogisticRegression(C=c, class_weight="balanced", max_iter=5000).fit(matrix, list(labels))
+    names = vectorizer.get_feature_names_out()
+    weights = {str(name): tuple(float(model.coef_[k][j]) for k in range(len(model.classes_)))
+               for j, name in enumerate(names)}
+    if len(model.classes_) == 2:  # sklearn keeps one row for two classes
+        weights = {n: (-w[0], w[0]) for n, w in weights.items()}
+    intercepts = tuple(float(b) for b in model.intercept_)
+    if len(intercepts) == 1:
+        intercepts = (-intercepts[0], intercepts[0])
+    return LinearModel(tuple(str(c) for c in model.classes_), weights, intercepts)
+
+
+class TrainedMethod:
+    """Classify each (sentence, target) pair with a :class:`LinearModel` (``stance.trained.v1``)."""
+
+    name = "stance.trained.v1"
+
+    def __init__(self, rules: RuleMethod, model: LinearModel) -> None:
+        self.rules = rules
+        self.model = model
+
+    def predict(self, sent: Any, mentions: dict[str, list[Any]], holders: dict[str, list[Any]] | None = None
+                ) -> list[StanceRecord]:
+        records = []
+        for target, spans in mentions.items():
+            scores = self.model.scores(pair_features(self.rules, sent, target, spans, len(holders or mentions)))
+            best = max(range(len(scores)), key=scores.__getitem__)
+            label = self.model.classes[best]
+            probability = _softmax(scores)[best]
+            score = 0.0 if label == "NONE" else probability if label == "FAVOR" else -probability
+            _, evidence = self.rules.score(sent, spans, self.rules.hits(sent))
+            records.append(StanceRecord(target, label, round(score, 4), evidence if label != "NONE" else []))
+            records += self.rules.reported(target, spans, holders or mentions)
+        return records
+
+
+def _softmax(scores: list[float]) -> list[float]:
+    top = max(scores)
+    exps = [math.exp(s - top) for s in scores]
+    return [e / sum(exps) for e in exps]
