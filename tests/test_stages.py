@@ -112,6 +112,16 @@ def test_stance_rules_attach_evaluation_through_the_parse(tmp_path: Path) -> Non
 
 
 @pytest.mark.slow
+def test_stance_rules_read_scare_quotes_and_anti_prefixes_as_criticism(tmp_path: Path) -> None:
+    (tmp_path / "t.yml").write_text("MNR:\n  aliases: [MNR]\n")
+    (tmp_path / "l.tsv").write_text("term\tpolarity\tweight\tnote\npopular\t1\t1.0\t\n")
+    config = StanceStage.Config(method="stance.rules.v1", targets=tmp_path / "t.yml", lexicon=tmp_path / "l.tsv")
+    text = 'The "nationalism" of the MNR gave way. The MNR adopted anti-popular measures.'
+    (out,) = StanceStage(config, NlpConfig()).run(Segment(Segment.Config(), NlpConfig()).run([doc(text)]))
+    assert [s.label for s in out.stance] == ["AGAINST", "AGAINST"]
+
+
+@pytest.mark.slow
 def test_stance_records_reported_stance_with_its_holder(tmp_path: Path) -> None:
     (tmp_path / "t.yml").write_text("TORRES:\n  aliases: [Torres]\nWORKERS:\n  aliases: [the miners]\n")
     (tmp_path / "l.tsv").write_text("term\tpolarity\tweight\tnote\nbetray\t-1\t1.5\t\n")

@@ -27,6 +27,8 @@ from bolcorpus.stance import StanceRecord
 from bolcorpus.stance.lexicon import NEGATORS, StanceLexicon
 
 SUBJECTS = frozenset({"nsubj", "csubj"})
+SCARE_QUOTE_WEIGHT = -1.0  # a word or two in quotation marks, said of an actor: distance, irony
+QUOTES = frozenset({'"', "“", "”", "‘", "’", "'"})
 PREDICATES = frozenset({"dobj", "attr", "acomp", "oprd", "xcomp", "ccomp", "advcl", "prep", "pobj", "npadvmod"})
 MODIFIERS = frozenset({"amod", "compound", "appos", "acl", "relcl", "nmod", "advmod", "nummod", "poss"})
 HEAD_NOUN_DEPS = frozenset({"poss", "compound", "nmod", "amod"})
@@ -73,10 +75,12 @@ class RuleMethod:
                 if weight is None and size == 1:
                     weight = self.lexicon.weight(token.lower_)
                 if weight is not None:
-                    if _negated(token):
+                    if _negated(token) or _anti(token):  # "not heroic", "anti-popular"
                         weight = -weight
                     found[token.i] = (weight, " ".join(t.text for t in words))
                     break
+        for start, end in _scare_quotes(tokens):  # the "nationalism" of the MNR: irony
+            found.setdefault(tokens[start].i, (SCARE_QUOTE_WEIGHT, " ".join(t.text for t in tokens[start:end])))
         return found
 
     def score(self, sent: Any, spans: list[Any], hits: dict[int, tuple[float, str]]) -> tuple[float, list[str]]:
@@ -141,6 +145,22 @@ def _governing_verb(token: Any) -> Any:
     if token.dep_ in ("dobj", "ccomp", "xcomp", "attr") and token.head.pos_ in ("VERB", "AUX"):
         return token.head
     return None
+
+
+def _anti(token: Any) -> bool:
+    """ "anti-popular": the prefix reverses the word ("anti" "-" "popular" in spaCy's tokens)."""
+    return token.i >= 2 and token.nbor(-1).text == "-" and token.nbor(-2).lower_ == "anti"
+
+
+def _scare_quotes(tokens: list[Any]) -> Iterable[tuple[int, int]]:
+    """Positions of one or two words standing alone between quotation marks."""
+    for n, token in enumerate(tokens):
+        if token.text in QUOTES:
+            for size in (1, 2):
+                end = n + 1 + size
+                if end < len(tokens) and tokens[end].text in QUOTES and all(t.is_alpha for t in tokens[n + 1 : end]):
+                    yield n + 1, end
+                    break
 
 
 def _negated(token: Any) -> bool:
