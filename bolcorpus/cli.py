@@ -103,6 +103,23 @@ def evaluate_repair_command(
     sys.stdout.write((json.dumps(report, indent=2, ensure_ascii=False) if as_json else format_report(report)) + "\n")
 
 
+@evaluate_app.command("entities")
+def evaluate_entities_command(
+    kb: Annotated[Path, typer.Option(help="The knowledge base of the stage measured.")] = Path(
+        "configs/kb/entities.yml"
+    ),
+    root: Annotated[Path, typer.Option(help="The project folder (benchmarks/).")] = Path("."),
+) -> None:
+    """Precision, recall and F1 per label (exact span and label) and linking accuracy, model vs stage."""
+    from bolcorpus.evaluate.entities import format_entity_report, run_entity_evaluation, spacy_predictor
+    from bolcorpus.ner import load_domain_nlp
+    from bolcorpus.nlp import load_nlp
+
+    systems = {"spaCy model alone": spacy_predictor(load_nlp()),
+               "bolcorpus entities stage": spacy_predictor(_guard(lambda: load_domain_nlp(kb)))}
+    sys.stdout.write(format_entity_report(run_entity_evaluation(root, systems)) + "\n")
+
+
 @evaluate_app.command("stance")
 def evaluate_stance_command(
     configs: Annotated[Path, typer.Option(help="The configs folder (stance/, kb/).")] = Path("configs"),

@@ -1,0 +1,53 @@
+"""The entity evaluation's measures on hand-computed cases."""
+
+from __future__ import annotations
+
+import pytest
+
+from bolcorpus.evaluate.entities import Mention, evaluate_entities, spacy_predictor
+
+GOLD = [
+    {"id": "a", "text": "General Torres met Ovando in La Paz in 1970.", "entities": [
+        {"start": 8, "end": 14, "label": "PERSON", "entity_id": "torres"},
+        {"start": 19, "end": 25, "label": "PERSON", "entity_id": "ovando"},
+        {"start": 29, "end": 35, "label": "GPE", "entity_id": "la_paz"},
+        {"start": 39, "end": 43, "label": "DATE", "entity_id": None},
+        {"start": 39, "end": 43, "label": "CARDINAL", "entity_id": None},
+    ]},
+]
+
+
+def fixed(*mentions: Mention):
+    return lambda texts: [list(mentions)]
+
+
+def test_exact_matches_label_errors_partial_spans_and_ignored_labels() -> None:
+    report = evaluate_entities(GOLD, fixed(
+        Mention(8, 14, "PERSON", "torres"),  # right, linked right
+        Mention(19, 25, "ORG", None),  # wrong label: a false positive and a false negative
+        Mention(26, 35, "GPE", "la_paz"),  # partial span ("in La Paz"): FP + FN
+        Mention(39, 43, "DATE", None),  # right
+        Mention(0, 7, "MONEY", None),  # outside the label set: ignored
+    ))
+    overall = report["overall"]
+    assert (overall["precision"], overall["recall"]) == (0.5, 0.5)
+    person = report["per_label"]["PERSON"]  # the ORG guess is a false positive of ORG, not of PERSON
+    assert (person["support"], person["precision"], person["recall"]) == (2, 1.0, 0.5)
+    assert report["linking"] == {"gold_linked_matched": 1, "accuracy": 1.0, "coverage": 1.0, "wrong_links": 0}
+
+
+def test_linking_counts_only_matched_linked_gold_and_counts_wrong_links() -> None:
+    report = evaluate_entities(GOLD, fixed(
+        Mention(8, 14, "PERSON", "banzer"),  # found, linked wrongly
+        Mention(19, 25, "PERSON", None),  # found, not linked
+        Mention(39, 43, "DATE", "some_id"),  # gold has no id: a wrong link, not in the accuracy
+    ))
+    assert report["linking"] == {"gold_linked_matched": 2, "accuracy": 0.0, "coverage": 0.5, "wrong_links": 2}
+
+
+@pytest.mark.slow
+def test_spacy_predictor_reads_labels_and_kb_ids() -> None:
+    from bolcorpus.ner import load_domain_nlp
+
+    (mentions,) = spacy_predictor(load_domain_nlp())(["General Torres entered La Paz."])
+    assert Mention(8, 14, "PERSON", "juan_jose_torres") in mentions
