@@ -25,6 +25,8 @@ FIELD_DOCS = {
         "footnotes": "footnote markers taken out of the running text: `marker` and its `offset` in `text`",
         "artefacts": "damage no rule repairs, such as machine-translation placeholders: `kind`, `text`, `offset`",
         "unresolved": "tokens that still look damaged, left alone because the evidence was weak: `text`, `offset`",
+        "stance_profile": "the author's stance labels counted per target in this document "
+                          "(`target`, `favor`, `against`, `none`), to compare authors at a glance",
     },
     "sentences": {
         "doc_id": "the document",

@@ -31,6 +31,9 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("footnotes", pa.list_(pa.struct([("marker", pa.string()), ("offset", pa.int32())]))),
         ("artefacts", pa.list_(pa.struct([("kind", pa.string()), ("text", pa.string()), ("offset", pa.int32())]))),
         ("unresolved", pa.list_(pa.struct([("text", pa.string()), ("offset", pa.int32())]))),
+        ("stance_profile", pa.list_(pa.struct([
+            ("target", pa.string()), ("favor", pa.int32()), ("against", pa.int32()), ("none", pa.int32()),
+        ]))),
     ]),
     "sentences": pa.schema([
         ("doc_id", pa.string()), ("sentence_id", pa.string()), ("index", pa.int32()),
@@ -61,6 +64,10 @@ def document_row(doc: Document) -> dict[str, Any]:
         "footnotes": [{"marker": f["marker"], "offset": f["offset"]} for f in meta.get("footnotes", [])],
         "artefacts": meta.get("artefacts", []),
         "unresolved": meta.get("unresolved", []),
+        "stance_profile": [
+            {"target": t, "favor": c.get("FAVOR", 0), "against": c.get("AGAINST", 0), "none": c.get("NONE", 0)}
+            for t, c in sorted(meta.get("stance_profile", {}).items())
+        ],
     }
 
 
