@@ -89,10 +89,29 @@ class TrainedMethod:
             label = self.model.classes[best]
             probability = _softmax(scores)[best]
             score = 0.0 if label == "NONE" else probability if label == "FAVOR" else -probability
-            _, evidence = self.rules.score(sent, spans, self.rules.hits(sent))
-            records.append(StanceRecord(target, label, round(score, 4), evidence if label != "NONE" else []))
+            evidence = self.evidence(sent, spans, best) if label != "NONE" else []
+            records.append(StanceRecord(target, label, round(score, 4), evidence))
             records += self.rules.reported(target, spans, holders or mentions)
         return records
+
+
+    def evidence(self, sent: Any, spans: list[Any], label: int, *, top: int = 3) -> list[str]:
+        """The words of the sentence whose features pushed the model most toward ``label``
+        (or, failing those, its lexicon words of the label's polarity)."""
+        inside = {t.i for span in spans for t in span}
+        pushes = []
+        for token in sent:
+            if token.i in inside or not token.is_alpha:
+                continue
+            weights = [self.model.weights.get(f"{kind}:{form}") for kind, form in
+                       (("term", token.lower_), ("term", token.lemma_.lower()), ("lemma", token.lemma_.lower()))]
+            push = max((w[label] - max(w[k] for k in range(len(w)) if k != label) for w in weights if w), default=0.0)
+            if push > 0:
+                pushes.append((push, token.i, token.text))
+        if not pushes:  # the push came from the summed lexicon features: show those words
+            sign = 1 if self.model.classes[label] == "FAVOR" else -1
+            return [text for i, (w, text) in sorted(self.rules.hits(sent).items()) if w * sign > 0 and i not in inside]
+        return [text for _, _, text in sorted(sorted(pushes, reverse=True)[:top], key=lambda p: p[1])]
 
 
 def _softmax(scores: list[float]) -> list[float]:
