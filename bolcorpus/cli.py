@@ -1,4 +1,4 @@
-"""The ``bolcorpus`` command line: run, status, repair."""
+"""The ``bolcorpus`` command line: run, publish, verify, status, repair, evaluate, train."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
@@ -18,6 +19,7 @@ from bolcorpus import runner
 from bolcorpus.config import Settings, load_pipeline
 from bolcorpus.document import Edit
 from bolcorpus.errors import BolcorpusError
+from bolcorpus.publishing.versions import Part
 from bolcorpus.repair import RepairConfig, repair_text
 
 app = typer.Typer(help="Repair, annotate and publish historical texts about Bolivian politics.",
@@ -32,18 +34,52 @@ RawOpt = Annotated[Path | None, typer.Option("--raw", help="Folder of raw texts 
 OutOpt = Annotated[Path | None, typer.Option("--out", help="Folder for outputs (overrides the config).")]
 
 
+VersionOpt = Annotated[str | None, typer.Option("--version", help="Dataset version to publish, such as 0.2.0.")]
+BumpOpt = Annotated[Part | None, typer.Option("--bump", help="Publish as the next major, minor or patch version "
+                                              "after the newest one published.")]
+WorkersOpt = Annotated[int | None, typer.Option("--workers", min=1, help="Parallel worker processes.")]
+
+
 @app.command("run")
-def run_command(
-    pipeline: PipelineArg = DEFAULT_PIPELINE,
-    raw: RawOpt = None,
-    out_dir: OutOpt = None,
-    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Parallel worker processes.")] = None,
-    version: Annotated[str | None, typer.Option("--version", help="Dataset version to publish.")] = None,
-) -> None:
+def run_command(pipeline: PipelineArg = DEFAULT_PIPELINE, raw: RawOpt = None, out_dir: OutOpt = None,
+                workers: WorkersOpt = None, version: VersionOpt = None, bump: BumpOpt = None) -> None:
     """Run the whole pipeline and publish the dataset."""
-    settings = _settings(pipeline, raw, out_dir, workers)
-    if version:
-        settings = settings.with_stage("publish", version=version)
+    _run_and_report(_publish_settings(pipeline, raw, out_dir, workers, version, bump))
+
+
+@app.command()
+def publish(
+    pipeline: PipelineArg = DEFAULT_PIPELINE, raw: RawOpt = None, out_dir: OutOpt = None,
+    workers: WorkersOpt = None, version: VersionOpt = None, bump: BumpOpt = None,
+    push: Annotated[str | None, typer.Option("--push", help="Also upload the version to this Hugging Face Hub "
+                                             "dataset repository (user/name) and tag it v<version>.")] = None,
+    private: Annotated[bool, typer.Option("--private", help="Create the Hub repository as private.")] = False,
+) -> None:
+    """Publish a dataset version (running the stages that are not up to date), and push it to the Hub."""
+    published = _run_and_report(_publish_settings(pipeline, raw, out_dir, workers, version, bump))
+    if push and published is not None:
+        from bolcorpus.publishing.hub import push as push_to_hub
+
+        tag = _guard(lambda: push_to_hub(published, push, private=private))
+        out.print(f"Pushed to the Hub: {push} at tag {tag}")
+
+
+@app.command()
+def verify(version_dir: Annotated[Path, typer.Argument(help="A published version folder.")]) -> None:
+    """Check every file of a published version against the sha256 in its manifest."""
+    from bolcorpus.publishing.verify import verify as verify_version
+
+    problems = verify_version(version_dir)
+    for problem in problems:
+        err.print(f"[red]error:[/] {escape(problem)}")
+    if problems:
+        err.print(f"{version_dir}: {len(problems)} problems; do not trust this copy — publish or download it again")
+        raise typer.Exit(1)
+    files = len(json.loads((version_dir / "manifest.json").read_text())["files"])
+    out.print(f"{version_dir}: OK, {files} files match manifest.json")
+
+
+def _run_and_report(settings: Settings) -> Path | None:
     with Progress(TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("shards"), TimeElapsedColumn(), console=err, transient=True) as bar:
         tasks: dict[str, TaskID] = {}
@@ -69,6 +105,27 @@ def run_command(
     if not result.did_work:
         out.print("Nothing to do: every stage is up to date.")
     out.print(f"Dataset published at {_shown(result.published)}")
+    return result.published
+
+
+def _publish_settings(pipeline: Path, raw: Path | None, out_dir: Path | None, workers: int | None,
+                      version: str | None, bump: Part | None) -> Settings:
+    if version and bump:
+        err.print("[red]error:[/] give --version or --bump, not both")
+        raise typer.Exit(2)
+    settings = _settings(pipeline, raw, out_dir, workers)
+    if version:
+        settings = _guard(lambda: _with_version(settings, version))
+    if bump:
+        settings = _guard(lambda: runner.with_bumped_version(settings, bump))
+    return settings
+
+
+def _with_version(settings: Settings, version: str) -> Settings:
+    try:
+        return settings.with_stage("publish", version=version)
+    except ValidationError:
+        raise BolcorpusError(f"--version {version!r}: not a semantic version; give one such as 0.2.0") from None
 
 
 @app.command()

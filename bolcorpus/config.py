@@ -79,9 +79,9 @@ class Settings:
     stage_configs: Mapping[str, StageConfig] = field(default_factory=dict)
 
     def with_overrides(self, **run_overrides: Any) -> Settings:
-        """A copy with ``[run]`` values replaced (``None`` values are ignored)."""
+        """A copy with ``[run]`` values replaced (``None`` values are ignored), validated again."""
         changes = {k: v for k, v in run_overrides.items() if v is not None}
-        run = self.run.model_copy(update=changes)
+        run = RunConfig.model_validate({**self.run.model_dump(), **changes})
         return Settings(self.pipeline, self.config_file, self.stages, run, self.nlp, self.stage_configs)
 
     def with_stage(self, name: str, **changes: Any) -> Settings:

@@ -1,4 +1,4 @@
-"""The published dataset: Arrow schemas of its four configs and the rows of each.
+"""The published dataset: Arrow schemas of its four configs, their label sets and the rows of each.
 
 Rows are built per document, so a corpus streams into Parquet one batch at a time.
 """
@@ -13,7 +13,17 @@ import pyarrow as pa
 
 from bolcorpus.document import Document
 from bolcorpus.kb import KnowledgeBase
+from bolcorpus.stance import LABELS as STANCE_LABELS
 
+ENTITY_LABELS = (  # OntoNotes 5, the label set of spaCy's English models
+    "PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE",
+    "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL",
+)
+CLASS_LABELS = {  # (config, field path) → label set, declared as ClassLabel in the card
+    ("sentences", ("entities", "label")): ENTITY_LABELS,
+    ("sentences", ("stance", "label")): STANCE_LABELS,
+    ("entities", ("type",)): ENTITY_LABELS,
+}
 ENTITY = pa.struct([
     ("text", pa.string()), ("start", pa.int32()), ("end", pa.int32()), ("label", pa.string()),
     ("entity_id", pa.string()), ("source", pa.string()),
@@ -31,6 +41,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("footnotes", pa.list_(pa.struct([("marker", pa.string()), ("offset", pa.int32())]))),
         ("artefacts", pa.list_(pa.struct([("kind", pa.string()), ("text", pa.string()), ("offset", pa.int32())]))),
         ("unresolved", pa.list_(pa.struct([("text", pa.string()), ("offset", pa.int32())]))),
+        ("damage", pa.list_(pa.struct([("indicator", pa.string()), ("raw", pa.int32()), ("repaired", pa.int32())]))),
         ("stance_profile", pa.list_(pa.struct([
             ("target", pa.string()), ("favor", pa.int32()), ("against", pa.int32()), ("none", pa.int32()),
         ]))),
@@ -64,6 +75,7 @@ def document_row(doc: Document) -> dict[str, Any]:
         "footnotes": [{"marker": f["marker"], "offset": f["offset"]} for f in meta.get("footnotes", [])],
         "artefacts": meta.get("artefacts", []),
         "unresolved": meta.get("unresolved", []),
+        "damage": meta.get("damage", []),
         "stance_profile": [
             {"target": t, "favor": c.get("FAVOR", 0), "against": c.get("AGAINST", 0), "none": c.get("NONE", 0)}
             for t, c in sorted(meta.get("stance_profile", {}).items())

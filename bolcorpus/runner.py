@@ -28,6 +28,7 @@ from bolcorpus.config import NlpConfig, Settings, StageConfig
 from bolcorpus.document import Document
 from bolcorpus.errors import BolcorpusError
 from bolcorpus.nlp import resolve_model
+from bolcorpus.publishing.versions import Part, bump, published
 from bolcorpus.registry import stages as stage_registry
 from bolcorpus.stages.base import Stage
 from bolcorpus.stages.entities import Entities
@@ -84,7 +85,8 @@ def plan(settings: Settings) -> tuple[list[StagePlan], list[str]]:
         stage_cls = stage_registry.get(name)
         stage = stage_cls(settings.stage_configs[name], settings.nlp)
         parts = {"stage": name, "code": [stage_cls.version, __version__, _code_hash(stage_cls)],
-                 "config": stage.config.model_dump(mode="json"), **stage.fingerprint()}
+                 "config": _portable(stage.config.model_dump(mode="json"), settings.config_file.parent),
+                 **stage.fingerprint()}
         if isinstance(stage, Ingest):
             files, warnings, manifest = Ingest.inputs(settings.run.raw, stage.config)
             size = settings.run.shard_size
@@ -124,6 +126,24 @@ def run(settings: Settings, progress: Progress | None = None) -> RunResult:
         if executor is not None:
             executor.shutdown(cancel_futures=True)
     return RunResult(reports, published)
+
+
+def with_bumped_version(settings: Settings, part: Part) -> Settings:
+    """``settings`` publishing as the version after the newest published one.
+
+    If the newest version already holds this content, it is kept (publishing is then a
+    no-op); with no version published yet, the configured version is used.
+    """
+    plans, _ = plan(settings)
+    step = plans[-1]
+    if not isinstance(step.stage, Publish):
+        raise BolcorpusError(f"{settings.pipeline}: a version can only be bumped in a pipeline that ends with publish")
+    versions = published(step.stage.target(settings.run.out).parent)
+    if not versions:
+        return settings
+    newest = step.stage.target(settings.run.out).parent / versions[-1]
+    same = read_json(newest / "manifest.json").get("fingerprint") == _dataset_fingerprint(step)
+    return settings.with_stage("publish", version=versions[-1] if same else bump(versions[-1], part))
 
 
 def status(settings: Settings) -> list[tuple[str, bool, str]]:
@@ -214,8 +234,9 @@ def _publish(step: StagePlan, plans: list[StagePlan], settings: Settings) -> tup
         "spacy": spacy.__version__,
         "model": f"{model} {model_version}",
         "pipeline": list(settings.stages),
-        "config": {"nlp": settings.nlp.model_dump(mode="json"),
-                   **{k: v.model_dump(mode="json") for k, v in settings.stage_configs.items()}},
+        "config": _portable({"nlp": settings.nlp.model_dump(mode="json"),
+                             **{k: v.model_dump(mode="json") for k, v in settings.stage_configs.items()}},
+                            settings.config_file.parent),
     }
     n_docs = read_json(upstream.dir / "_done")["stats"].get("out", 0)
     if not n_docs:
@@ -231,6 +252,19 @@ def _dataset_fingerprint(step: StagePlan) -> str:
     parts = dict(step.key_parts)
     parts["config"] = {k: v for k, v in parts["config"].items() if k != "version"}
     return fingerprint(parts)
+
+
+def _portable(config: Any, base: Path) -> Any:
+    """``config`` with paths inside ``base`` made relative to it, so that fingerprints and
+    provenance do not depend on where the project was cloned (file contents are hashed apart).
+    """
+    if isinstance(config, dict):
+        return {k: _portable(v, base) for k, v in config.items()}
+    if isinstance(config, list):
+        return [_portable(v, base) for v in config]
+    if isinstance(config, str) and config.startswith(f"{base.resolve()}/"):
+        return Path(config).relative_to(base.resolve()).as_posix()
+    return config
 
 
 def _why_stale(step: StagePlan) -> str:

@@ -3,7 +3,8 @@
 Besides the repaired text and its edits, each document's metadata gets
 ``footnotes`` (markers taken out of the running text, with where they stood),
 ``artefacts`` (damage no rule can repair, such as "XNUMX") and ``unresolved`` (tokens
-that still look damaged: left alone because the evidence for a correction was weak).
+that still look damaged: left alone because the evidence for a correction was weak) and
+``damage`` (reference-free damage indicators of the raw and the repaired text).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import Any
 from bolcorpus.document import Document, Edit
 from bolcorpus.errors import BolcorpusError, ConfigError
 from bolcorpus.repair import RepairConfig, build_rules, repair
+from bolcorpus.repair.indicators import damage_indicators
+from bolcorpus.repair.lexicon import Lexicon
 from bolcorpus.repair.patterns import JUNK_CHARS, SUSPECT_TOKEN_RE
 from bolcorpus.stages.base import MapStage, replace
 
@@ -26,7 +29,7 @@ class Repair(MapStage):
     """Apply the configured repair rules to each document's raw text."""
 
     name = "repair"
-    version = 2
+    version = 3
     code = (*MapStage.code, "bolcorpus.repair")
     Config = RepairConfig  # type: ignore[assignment]  # the library config is the stage config
     config: RepairConfig
@@ -42,6 +45,7 @@ class Repair(MapStage):
         super().__init__(*args, **kwargs)
         self._rules = build_rules(self.config)
         self._artefacts = {kind: re.compile(rx) for kind, rx in self.config.artefacts.items()}
+        self._lexicon = Lexicon.from_files(self.config.lexicons)
 
     def fingerprint(self) -> dict[str, str]:
         return {str(p.name): hashlib.sha256(p.read_bytes()).hexdigest() for p in self.config.lexicons}
@@ -58,6 +62,13 @@ class Repair(MapStage):
                 for m in rx.finditer(result.text)
             ],
             "unresolved": unresolved_tokens(result.text),
+            "damage": [
+                {"indicator": name, "raw": raw, "repaired": repaired}
+                for (name, raw), repaired in zip(
+                    damage_indicators(doc.raw_text, self._lexicon).items(),
+                    damage_indicators(result.text, self._lexicon).values(),
+                )
+            ],
         }
         return replace(doc, text=result.text, edits=result.edits, meta=meta)
 

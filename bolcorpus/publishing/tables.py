@@ -1,0 +1,109 @@
+"""Stream documents into the Parquet files of a dataset version, validating every row.
+
+Each config gets one file per split, ``<config>/<split>-00000-of-00001.parquet``; a
+document's rows all go to its split (see :mod:`bolcorpus.publishing.splits`). The
+``entities`` config indexes the knowledge base over the whole corpus, so it has one
+split, ``train``. Nothing here is final: the publish stage writes into a temporary folder
+and renames it into place only when the tables, card and manifest are complete.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from bolcorpus.dataset import ENTITY_LABELS, SCHEMAS, STANCE_LABELS, EntityIndex, document_row, edit_rows, sentence_rows
+from bolcorpus.document import Document
+from bolcorpus.kb import KnowledgeBase
+from bolcorpus.publishing.splits import assign_split
+from bolcorpus.publishing.validate import Validator
+from bolcorpus.storage import fingerprint
+
+BATCH_DOCS = 256  # documents per Parquet row group: bounds memory on large corpora
+INDEX_SPLIT = "train"  # the one split of the corpus-wide entities config
+SOURCE_FIELDS = ("title", "authors", "publication", "issue", "year", "url", "translated_from", "rights", "license")
+
+
+@dataclass
+class Written:
+    """What was written: rows and bytes per config and split, statistics, per-document facts."""
+
+    rows: dict[str, dict[str, int]] = field(default_factory=dict)
+    bytes: dict[str, dict[str, int]] = field(default_factory=dict)
+    stats: Counter[str] = field(default_factory=Counter)
+    damage: dict[str, Counter[str]] = field(default_factory=lambda: {"raw": Counter(), "repaired": Counter()})
+    documents: dict[str, dict[str, Any]] = field(default_factory=dict)  # doc_id → split, hashes
+    sources: dict[str, dict[str, Any]] = field(default_factory=dict)  # doc_id → manifest metadata
+
+
+def write_tables(docs: Iterable[Document], folder: Path, splits: Mapping[str, float],
+                 kb: KnowledgeBase | None) -> tuple[Written, Validator]:
+    """Write every config of ``docs`` under ``folder``; the validator holds any problems found."""
+    validator = Validator(stance_labels=STANCE_LABELS, entity_labels=ENTITY_LABELS)
+    written = Written()
+    writers: dict[tuple[str, str], pq.ParquetWriter] = {}
+    buffers: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    index = EntityIndex(kb)
+
+    def add(config: str, split: str, row: dict[str, Any]) -> None:
+        buffers.setdefault((config, split), []).append(row)
+
+    def flush() -> None:
+        for (config, split), rows in buffers.items():
+            if rows:
+                if (config, split) not in writers:
+                    (folder / config).mkdir(exist_ok=True)
+                    path = folder / config / f"{split}-00000-of-00001.parquet"
+                    writers[config, split] = pq.ParquetWriter(path, SCHEMAS[config])
+                writers[config, split].write_table(pa.Table.from_pylist(rows, schema=SCHEMAS[config]))
+                written.rows.setdefault(config, Counter())[split] += len(rows)
+                rows.clear()
+
+    for n, doc in enumerate(docs, start=1):
+        split = assign_split(doc.id, splits)
+        row = document_row(doc)
+        validator.document(row)
+        add("documents", split, row)
+        for sentence in sentence_rows(doc):
+            validator.sentence(sentence)
+            add("sentences", split, sentence)
+        for edit in edit_rows(doc):
+            validator.edit(edit)
+            add("edits", split, edit)
+        index.add(doc)
+        _count(written, doc, split)
+        written.documents[doc.id] = {"split": split, "raw_sha256": doc.meta.get("sha256", ""),
+                                     "content": fingerprint(doc.to_dict())}
+        written.sources[doc.id] = {k: doc.meta.get(k) for k in SOURCE_FIELDS} | {"source_file": doc.source_file}
+        if n % BATCH_DOCS == 0:
+            flush()
+    for row in index.rows():
+        add("entities", INDEX_SPLIT, row)
+    flush()
+    for (config, split), writer in writers.items():
+        writer.close()
+        size = (folder / config / f"{split}-00000-of-00001.parquet").stat().st_size
+        written.bytes.setdefault(config, {})[split] = size
+    written.rows = {c: dict(sorted(written.rows[c].items())) for c in SCHEMAS if c in written.rows}
+    return written, validator
+
+
+def _count(written: Written, doc: Document, split: str) -> None:
+    stats = written.stats
+    stats[f"documents: {split}"] += 1
+    stats[f"sentences: {split}"] += len(doc.sentences)
+    stats[f"words: {split}"] += len(doc.text.split())
+    stats.update(f"entities: {e.label}" for e in doc.entities)
+    stats["entities linked to the knowledge base"] += sum(1 for e in doc.entities if e.entity_id)
+    stats.update(f"stance: {s.target} {s.label}" for s in doc.stance if not s.holder)
+    stats["stance reported of others (holder set)"] += sum(1 for s in doc.stance if s.holder)
+    stats.update(f"edits: {e.rule}" for e in doc.edits)
+    for item in doc.meta.get("damage", []):
+        written.damage["raw"][item["indicator"]] += item["raw"]
+        written.damage["repaired"][item["indicator"]] += item["repaired"]
