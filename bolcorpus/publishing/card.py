@@ -75,7 +75,8 @@ LIMITATIONS = (
     "(`documents.unresolved`), and the damage indicators above show what is left.",
     "Entities come from spaCy's small English model plus the bolcorpus knowledge base; names missing "
     "from the knowledge base keep the model's label and are not linked.",
-    "Stance labels are predicted, not annotated: the method is named in the configuration below, and "
+    "Stance labels are predicted, not annotated: the method is named in the resolved configuration "
+    "(Provenance, `stance.method`), and "
     "`bolcorpus evaluate stance` measures it. Treat them as a rough guide, and check the `evidence`.",
     "The corpus is small and partisan by design: the authors argue for and against the actors.",
 )
