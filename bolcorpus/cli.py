@@ -73,7 +73,8 @@ def verify(version_dir: Annotated[Path, typer.Argument(help="A published version
     for problem in problems:
         err.print(f"[red]error:[/] {escape(problem)}")
     if problems:
-        err.print(f"{version_dir}: {len(problems)} problems; do not trust this copy — publish or download it again")
+        count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
+        err.print(f"{version_dir}: {count}; do not trust this copy — publish or download it again")
         raise typer.Exit(1)
     files = len(json.loads((version_dir / "manifest.json").read_text())["files"])
     out.print(f"{version_dir}: OK, {files} files match manifest.json")
