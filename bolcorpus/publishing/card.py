@@ -126,7 +126,12 @@ def front_matter(name: str, version: str, written: Written, annotations_license:
         "pretty_name": f"{name} {version}",
         "language": ["en"],
         "license": "other",
-        "license_name": f"source texts: rights of their publishers; annotations: {annotations_license}",
+        "license_name": "source-texts-rights-reserved-annotations-" + _slug(annotations_license),
+        "license_link": "README.md",  # its Licensing section, per document
+        "annotations_creators": ["machine-generated"],
+        "language_creators": ["found"],
+        "multilinguality": ["monolingual"],
+        "source_datasets": ["original"],
         "task_categories": ["token-classification", "text-classification"],
         "tags": ["ocr-post-correction", "named-entity-linking", "stance-detection", "history", "bolivia"],
         "size_categories": [_size_category(sum(written.rows.get("sentences", {}).values()))],
@@ -274,6 +279,10 @@ def _grouped(stats: Mapping[str, int], prefix: str) -> dict[str, int]:
 
 def _ratios(splits: Mapping[str, float]) -> str:
     return ", ".join(f"{name} {share:g}" for name, share in splits.items())
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9.]+", "-", text.lower()).strip("-")
 
 
 def _size_category(n: int) -> str:
