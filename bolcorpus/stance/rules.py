@@ -27,6 +27,7 @@ from bolcorpus.stance import StanceRecord
 from bolcorpus.stance.lexicon import NEGATORS, StanceLexicon
 
 SUBJECTS = frozenset({"nsubj", "csubj"})
+NOT_ONLY = frozenset({"only", "just", "merely", "simply"})  # "had not only murdered": an addition, not a negation
 SCARE_QUOTE_WEIGHT = -1.0  # a word or two in quotation marks, said of an actor: distance, irony
 QUOTES = frozenset({'"', "“", "”", "‘", "’", "'"})
 PREDICATES = frozenset({"dobj", "attr", "acomp", "oprd", "xcomp", "ccomp", "advcl", "prep", "pobj", "npadvmod"})
@@ -164,7 +165,19 @@ def _scare_quotes(tokens: list[Any]) -> Iterable[tuple[int, int]]:
 
 
 def _negated(token: Any) -> bool:
-    if any(c.dep_ == "neg" for c in token.children) or any(c.dep_ == "neg" for c in token.head.children):
-        return True
-    start = max(token.i - 3, token.sent.start)
-    return any(t.lower_ in NEGATORS for t in token.doc[start : token.i])
+    """A negator on the word, on its head, or among the three words before it; "not only" adds, it does not negate."""
+    near = [*token.children, *token.head.children, *token.doc[max(token.i - 3, token.sent.start) : token.i]]
+    return any(_negator(t) for t in near)
+
+
+def _negator(token: Any) -> bool:
+    """ "not", "never", "without"…, but not "not only" / "not just" (and the like).
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("not heroic but not only brave")
+    >>> [_negator(t) for t in doc]
+    [True, False, False, False, False, False]
+    """
+    if token.dep_ != "neg" and token.lower_ not in NEGATORS:
+        return False
+    return token.i + 1 >= len(token.doc) or token.nbor(1).lower_ not in NOT_ONLY
