@@ -118,9 +118,7 @@ class RuleMethod:
 
 def attached_tokens(span: Any) -> Iterable[Any]:
     """Tokens whose evaluation is said of the mention (see the module docstring)."""
-    head = span.root
-    while head.dep_ == "conj" and head.head.pos_ in ("PROPN", "NOUN"):  # "Torres and Ovando betrayed"
-        head = head.head
+    head = mention_head(span)
     for child in span.root.children:
         if child.dep_ in MODIFIERS and child not in span:
             yield from child.subtree
@@ -135,8 +133,19 @@ def attached_tokens(span: Any) -> Iterable[Any]:
         yield from (c for c in gov.children if c.dep_ in ("amod", "compound"))
     elif head.dep_ == "pobj" and gov.lower_ in ("of", "by"):
         owner = gov.head
+        while gov.lower_ == "by" and owner.dep_ == "pobj" and owner.head.lower_ == "of":  # "the repression of
+            owner = owner.head.head  # the miners by the army": the agent of the repression, not of the miners
         yield owner
         yield from (c for c in owner.children if c.dep_ in ("amod", "advmod"))
+
+
+def mention_head(span: Any) -> Any:
+    """The token that stands for the mention in its clause: its root, or the first conjunct
+    it is coordinated with ("Torres and Ovando betrayed": "Torres" for both)."""
+    head = span.root
+    while head.dep_ == "conj" and head.head.pos_ in ("PROPN", "NOUN"):
+        head = head.head
+    return head
 
 
 def _governing_verb(token: Any) -> Any:
