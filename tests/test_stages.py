@@ -122,6 +122,16 @@ def test_stance_rules_find_the_agent_of_an_event_noun_and_do_not_negate_not_only
 
 
 @pytest.mark.slow
+def test_stance_rules_reverse_words_said_under_lack_or_failure(tmp_path: Path) -> None:
+    (tmp_path / "t.yml").write_text("MNR:\n  aliases: [MNR]\n")
+    (tmp_path / "l.tsv").write_text("term\tpolarity\tweight\tnote\neffective\t1\t1.0\t\n")
+    config = StanceStage.Config(method="stance.rules.v1", targets=tmp_path / "t.yml", lexicon=tmp_path / "l.tsv")
+    text = "The MNR was incapable of mobilizing an effective resistance. The MNR mobilized an effective resistance."
+    (out,) = StanceStage(config, NlpConfig()).run(Segment(Segment.Config(), NlpConfig()).run([doc(text)]))
+    assert [s.label for s in out.stance] == ["AGAINST", "FAVOR"]
+
+
+@pytest.mark.slow
 def test_stance_rules_read_scare_quotes_and_anti_prefixes_as_criticism(tmp_path: Path) -> None:
     (tmp_path / "t.yml").write_text("MNR:\n  aliases: [MNR]\n")
     (tmp_path / "l.tsv").write_text("term\tpolarity\tweight\tnote\npopular\t1\t1.0\t\n")

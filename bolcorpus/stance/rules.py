@@ -27,6 +27,8 @@ from bolcorpus.stance import StanceRecord
 from bolcorpus.stance.lexicon import NEGATORS, StanceLexicon
 
 SUBJECTS = frozenset({"nsubj", "csubj"})
+SHIFTERS = frozenset({"lack", "fail", "unable", "incapable", "absence"})  # GUIDELINES §7: reverse what they govern
+SHIFTER_REACH = 4  # ancestors up to "incapable" in "incapable of mobilizing an effective resistance"
 NOT_ONLY = frozenset({"only", "just", "merely", "simply"})  # "had not only murdered": an addition, not a negation
 SCARE_QUOTE_WEIGHT = -1.0  # a word or two in quotation marks, said of an actor: distance, irony
 QUOTES = frozenset({'"', "“", "”", "‘", "’", "'"})
@@ -76,8 +78,8 @@ class RuleMethod:
                 if weight is None and size == 1:
                     weight = self.lexicon.weight(token.lower_)
                 if weight is not None:
-                    if _negated(token) or _anti(token):  # "not heroic", "anti-popular"
-                        weight = -weight
+                    if (_negated(token) or _anti(token)) != _shifted(token):  # "not heroic", "anti-popular",
+                        weight = -weight  # "incapable of an effective resistance"
                     found[token.i] = (weight, " ".join(t.text for t in words))
                     break
         for start, end in _scare_quotes(tokens):  # the "nationalism" of the MNR: irony
@@ -177,6 +179,12 @@ def _negated(token: Any) -> bool:
     """A negator on the word, on its head, or among the three words before it; "not only" adds, it does not negate."""
     near = [*token.children, *token.head.children, *token.doc[max(token.i - 3, token.sent.start) : token.i]]
     return any(_negator(t) for t in near)
+
+
+def _shifted(token: Any) -> bool:
+    """Said under a word of lack or failure: "*lacking* a popular base", "*incapable* of an effective resistance"."""
+    ancestors = list(token.ancestors)[:SHIFTER_REACH]
+    return any(a.lemma_.lower() in SHIFTERS for a in ancestors)
 
 
 def _negator(token: Any) -> bool:
