@@ -8,7 +8,10 @@ the dependency parse ties to it are summed:
   *confused* record"), with the predicate's adverbs ("*savagely* repressed");
 - the noun it is the possessor, compound or "of"/"by" complement of ("the Barrientos
   *dictatorship*", "the *betrayal* of the MNR", "massacred by the army");
-- a negation on the word or its governing verb flips the polarity.
+- a negation on the word or its governing verb flips the polarity ("not only" does not), and
+  so does a word of lack or failure that governs it ("*incapable* of an effective resistance");
+- distancing markers ("so-called", "confidently expected", "ironically") and scare quotes
+  count as criticism of whoever they are said of.
 
 Harm done to a target (it is the object or passive subject of "massacre") is not counted:
 the guidelines make victims NONE unless praised. Evaluative words elsewhere in the
@@ -31,6 +34,9 @@ SHIFTERS = frozenset({"lack", "fail", "unable", "incapable", "absence"})  # GUID
 SHIFTER_REACH = 4  # ancestors up to "incapable" in "incapable of mobilizing an effective resistance"
 NOT_ONLY = frozenset({"only", "just", "merely", "simply"})  # "had not only murdered": an addition, not a negation
 SCARE_QUOTE_WEIGHT = -1.0  # a word or two in quotation marks, said of an actor: distance, irony
+# GUIDELINES 6.9: distancing markers, said of whoever claims or expects (not "even": mostly an intensifier)
+DISTANCING = frozenset({"supposed", "supposedly", "alleged", "allegedly", "pretended", "ironically",
+                        "actually", "confidently"})
 QUOTES = frozenset({'"', "“", "”", "‘", "’", "'"})
 PREDICATES = frozenset({"dobj", "attr", "acomp", "oprd", "xcomp", "ccomp", "advcl", "prep", "pobj", "npadvmod"})
 MODIFIERS = frozenset({"amod", "compound", "appos", "acl", "relcl", "nmod", "advmod", "nummod", "poss"})
@@ -78,12 +84,18 @@ class RuleMethod:
                 if weight is None and size == 1:
                     weight = self.lexicon.weight(token.lower_)
                 if weight is not None:
-                    if (_negated(token) or _anti(token)) != _shifted(token):  # "not heroic", "anti-popular",
-                        weight = -weight  # "incapable of an effective resistance"
+                    # "not heroic", "anti-popular", "incapable of an effective resistance"
+                    if (_negated(token) or _prefixed(token, "anti")) != _shifted(token):
+                        weight = -weight
                     found[token.i] = (weight, " ".join(t.text for t in words))
                     break
         for start, end in _scare_quotes(tokens):  # the "nationalism" of the MNR: irony
             found.setdefault(tokens[start].i, (SCARE_QUOTE_WEIGHT, " ".join(t.text for t in tokens[start:end])))
+        for token in tokens:  # "the POR *confidently* expected", "*so-called*": the author keeps a distance
+            if token.lower_ in DISTANCING:
+                found.setdefault(token.i, (SCARE_QUOTE_WEIGHT, token.text))
+            elif token.lower_ == "called" and _prefixed(token, "so"):
+                found.setdefault(token.i, (SCARE_QUOTE_WEIGHT, token.doc[token.i - 2 : token.i + 1].text))
         return found
 
     def score(self, sent: Any, spans: list[Any], hits: dict[int, tuple[float, str]]) -> tuple[float, list[str]]:
@@ -159,9 +171,9 @@ def _governing_verb(token: Any) -> Any:
     return None
 
 
-def _anti(token: Any) -> bool:
-    """ "anti-popular": the prefix reverses the word ("anti" "-" "popular" in spaCy's tokens)."""
-    return token.i >= 2 and token.nbor(-1).text == "-" and token.nbor(-2).lower_ == "anti"
+def _prefixed(token: Any, prefix: str) -> bool:
+    """ "anti-popular", "so-called": ``prefix`` "-" before the word (three tokens in spaCy's tokenization)."""
+    return token.i >= 2 and token.nbor(-1).text == "-" and token.nbor(-2).lower_ == prefix
 
 
 def _scare_quotes(tokens: list[Any]) -> Iterable[tuple[int, int]]:
