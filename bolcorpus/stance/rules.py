@@ -188,9 +188,10 @@ def _scare_quotes(tokens: list[Any]) -> Iterable[tuple[int, int]]:
 
 
 def _negated(token: Any) -> bool:
-    """A negator on the word, on its head, or among the three words before it; "not only" adds, it does not negate."""
-    near = [*token.children, *token.head.children, *token.doc[max(token.i - 3, token.sent.start) : token.i]]
-    return any(_negator(t) for t in near)
+    """A negation on the word or on its head, or a negator among the three words before it."""
+    marked = [c for c in (*token.children, *token.head.children) if c.dep_ == "neg"]
+    before = [t for t in token.doc[max(token.i - 3, token.sent.start) : token.i] if t.lower_ in NEGATORS]
+    return any(_negates(t) for t in marked + before)
 
 
 def _shifted(token: Any) -> bool:
@@ -199,14 +200,12 @@ def _shifted(token: Any) -> bool:
     return any(a.lemma_.lower() in SHIFTERS for a in ancestors)
 
 
-def _negator(token: Any) -> bool:
-    """ "not", "never", "without"…, but not "not only" / "not just" (and the like).
+def _negates(negator: Any) -> bool:
+    """False for "not only" / "not just" (and the like), which add rather than negate.
 
     >>> import spacy
     >>> doc = spacy.blank("en")("not heroic but not only brave")
-    >>> [_negator(t) for t in doc]
-    [True, False, False, False, False, False]
+    >>> [_negates(t) for t in doc if t.lower_ == "not"]
+    [True, False]
     """
-    if token.dep_ != "neg" and token.lower_ not in NEGATORS:
-        return False
-    return token.i + 1 >= len(token.doc) or token.nbor(1).lower_ not in NOT_ONLY
+    return negator.i + 1 >= len(negator.doc) or negator.nbor(1).lower_ not in NOT_ONLY
