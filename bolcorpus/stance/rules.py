@@ -8,7 +8,10 @@ the dependency parse ties to it are summed:
   *confused* record"), with the predicate's adverbs ("*savagely* repressed");
 - the noun it is the possessor, compound or "of"/"by" complement of ("the Barrientos
   *dictatorship*", "the *betrayal* of the MNR", "massacred by the army");
-- a negation on the word or its governing verb flips the polarity.
+- a negation on the word or its governing verb flips the polarity ("not only" does not), and
+  so does a word of lack or failure that governs it ("*incapable* of an effective resistance");
+- distancing markers ("so-called", "confidently expected", "ironically") and scare quotes
+  count as criticism of whoever they are said of.
 
 Harm done to a target (it is the object or passive subject of "massacre") is not counted:
 the guidelines make victims NONE unless praised. Evaluative words elsewhere in the
@@ -27,7 +30,13 @@ from bolcorpus.stance import StanceRecord
 from bolcorpus.stance.lexicon import NEGATORS, StanceLexicon
 
 SUBJECTS = frozenset({"nsubj", "csubj"})
+SHIFTERS = frozenset({"lack", "fail", "unable", "incapable", "absence"})  # GUIDELINES §7: reverse what they govern
+SHIFTER_REACH = 4  # ancestors up to "incapable" in "incapable of mobilizing an effective resistance"
+NOT_ONLY = frozenset({"only", "just", "merely", "simply"})  # "had not only murdered": an addition, not a negation
 SCARE_QUOTE_WEIGHT = -1.0  # a word or two in quotation marks, said of an actor: distance, irony
+# GUIDELINES 6.9: distancing markers, said of whoever claims or expects (not "even": mostly an intensifier)
+DISTANCING = frozenset({"supposed", "supposedly", "alleged", "allegedly", "pretended", "ironically",
+                        "actually", "confidently"})
 QUOTES = frozenset({'"', "“", "”", "‘", "’", "'"})
 PREDICATES = frozenset({"dobj", "attr", "acomp", "oprd", "xcomp", "ccomp", "advcl", "prep", "pobj", "npadvmod"})
 MODIFIERS = frozenset({"amod", "compound", "appos", "acl", "relcl", "nmod", "advmod", "nummod", "poss"})
@@ -75,12 +84,18 @@ class RuleMethod:
                 if weight is None and size == 1:
                     weight = self.lexicon.weight(token.lower_)
                 if weight is not None:
-                    if _negated(token) or _anti(token):  # "not heroic", "anti-popular"
+                    # "not heroic", "anti-popular", "incapable of an effective resistance"
+                    if (_negated(token) or _prefixed(token, "anti")) != _shifted(token):
                         weight = -weight
                     found[token.i] = (weight, " ".join(t.text for t in words))
                     break
         for start, end in _scare_quotes(tokens):  # the "nationalism" of the MNR: irony
             found.setdefault(tokens[start].i, (SCARE_QUOTE_WEIGHT, " ".join(t.text for t in tokens[start:end])))
+        for token in tokens:  # "the POR *confidently* expected", "*so-called*": the author keeps a distance
+            if token.lower_ in DISTANCING:
+                found.setdefault(token.i, (SCARE_QUOTE_WEIGHT, token.text))
+            elif token.lower_ == "called" and _prefixed(token, "so"):
+                found.setdefault(token.i, (SCARE_QUOTE_WEIGHT, token.doc[token.i - 2 : token.i + 1].text))
         return found
 
     def score(self, sent: Any, spans: list[Any], hits: dict[int, tuple[float, str]]) -> tuple[float, list[str]]:
@@ -117,9 +132,7 @@ class RuleMethod:
 
 def attached_tokens(span: Any) -> Iterable[Any]:
     """Tokens whose evaluation is said of the mention (see the module docstring)."""
-    head = span.root
-    while head.dep_ == "conj" and head.head.pos_ in ("PROPN", "NOUN"):  # "Torres and Ovando betrayed"
-        head = head.head
+    head = mention_head(span)
     for child in span.root.children:
         if child.dep_ in MODIFIERS and child not in span:
             yield from child.subtree
@@ -134,8 +147,19 @@ def attached_tokens(span: Any) -> Iterable[Any]:
         yield from (c for c in gov.children if c.dep_ in ("amod", "compound"))
     elif head.dep_ == "pobj" and gov.lower_ in ("of", "by"):
         owner = gov.head
+        while gov.lower_ == "by" and owner.dep_ == "pobj" and owner.head.lower_ == "of":  # "the repression of
+            owner = owner.head.head  # the miners by the army": the agent of the repression, not of the miners
         yield owner
         yield from (c for c in owner.children if c.dep_ in ("amod", "advmod"))
+
+
+def mention_head(span: Any) -> Any:
+    """The token that stands for the mention in its clause: its root, or the first conjunct
+    it is coordinated with ("Torres and Ovando betrayed": "Torres" for both)."""
+    head = span.root
+    while head.dep_ == "conj" and head.head.pos_ in ("PROPN", "NOUN"):
+        head = head.head
+    return head
 
 
 def _governing_verb(token: Any) -> Any:
@@ -147,9 +171,9 @@ def _governing_verb(token: Any) -> Any:
     return None
 
 
-def _anti(token: Any) -> bool:
-    """ "anti-popular": the prefix reverses the word ("anti" "-" "popular" in spaCy's tokens)."""
-    return token.i >= 2 and token.nbor(-1).text == "-" and token.nbor(-2).lower_ == "anti"
+def _prefixed(token: Any, prefix: str) -> bool:
+    """ "anti-popular", "so-called": ``prefix`` "-" before the word (three tokens in spaCy's tokenization)."""
+    return token.i >= 2 and token.nbor(-1).text == "-" and token.nbor(-2).lower_ == prefix
 
 
 def _scare_quotes(tokens: list[Any]) -> Iterable[tuple[int, int]]:
@@ -164,7 +188,24 @@ def _scare_quotes(tokens: list[Any]) -> Iterable[tuple[int, int]]:
 
 
 def _negated(token: Any) -> bool:
-    if any(c.dep_ == "neg" for c in token.children) or any(c.dep_ == "neg" for c in token.head.children):
-        return True
-    start = max(token.i - 3, token.sent.start)
-    return any(t.lower_ in NEGATORS for t in token.doc[start : token.i])
+    """A negation on the word or on its head, or a negator among the three words before it."""
+    marked = [c for c in (*token.children, *token.head.children) if c.dep_ == "neg"]
+    before = [t for t in token.doc[max(token.i - 3, token.sent.start) : token.i] if t.lower_ in NEGATORS]
+    return any(_negates(t) for t in marked + before)
+
+
+def _shifted(token: Any) -> bool:
+    """Said under a word of lack or failure: "*lacking* a popular base", "*incapable* of an effective resistance"."""
+    ancestors = list(token.ancestors)[:SHIFTER_REACH]
+    return any(a.lemma_.lower() in SHIFTERS for a in ancestors)
+
+
+def _negates(negator: Any) -> bool:
+    """False for "not only" / "not just" (and the like), which add rather than negate.
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("not heroic but not only brave")
+    >>> [_negates(t) for t in doc if t.lower_ == "not"]
+    [True, False]
+    """
+    return negator.i + 1 >= len(negator.doc) or negator.nbor(1).lower_ not in NOT_ONLY

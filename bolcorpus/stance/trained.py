@@ -84,7 +84,7 @@ class TrainedMethod:
                 ) -> list[StanceRecord]:
         records = []
         for target, spans in mentions.items():
-            scores = self.model.scores(pair_features(self.rules, sent, target, spans, len(holders or mentions)))
+            scores = self.model.scores(pair_features(self.rules, sent, target, spans, holders or mentions))
             best = max(range(len(scores)), key=scores.__getitem__)
             label = self.model.classes[best]
             probability = _softmax(scores)[best]
