@@ -93,16 +93,24 @@ def test_entities_stage_links_mentions_with_titles_possessives_and_context(tmp_p
     assert all(text[e.start : e.end] == e.text for e in out.entities)
 
 
+def rule_stance(tmp_path: Path, targets: str, lexicon: dict[str, tuple[int, float]], text: str) -> Document:
+    """``text`` segmented and tagged by the rule method with these targets (YAML) and lexicon."""
+    (tmp_path / "t.yml").write_text(targets)
+    rows = "".join(f"{term}\t{polarity}\t{weight}\t\n" for term, (polarity, weight) in lexicon.items())
+    (tmp_path / "l.tsv").write_text("term\tpolarity\tweight\tnote\n" + rows)
+    config = StanceStage.Config(method="stance.rules.v1", targets=tmp_path / "t.yml", lexicon=tmp_path / "l.tsv")
+    (out,) = StanceStage(config, NlpConfig()).run(Segment(Segment.Config(), NlpConfig()).run([doc(text)]))
+    return out
+
+
+MNR = "MNR:\n  aliases: [MNR]\n"
+
+
 @pytest.mark.slow
 def test_stance_rules_attach_evaluation_through_the_parse(tmp_path: Path) -> None:
-    (tmp_path / "t.yml").write_text("MNR:\n  aliases: [MNR]\nMILITARY:\n  aliases: [the army]\n"
-                                    "WORKERS:\n  aliases: [the miners]\n")
-    (tmp_path / "l.tsv").write_text("term\tpolarity\tweight\tnote\nbetray\t-1\t1.5\t\nheroic\t1\t1.0\t\n"
-                                    "massacre\t-1\t2.0\t\n")
-    config = StanceStage.Config(method="stance.rules.v1", targets=tmp_path / "t.yml", lexicon=tmp_path / "l.tsv")
-    stage = StanceStage(config, NlpConfig())
+    targets = MNR + "MILITARY:\n  aliases: [the army]\nWORKERS:\n  aliases: [the miners]\n"
     text = "The MNR betrayed the revolution. The army was not heroic. The army massacred the miners. The MNR met."
-    (out,) = stage.run(Segment(Segment.Config(), NlpConfig()).run([doc(text)]))
+    out = rule_stance(tmp_path, targets, {"betray": (-1, 1.5), "heroic": (1, 1.0), "massacre": (-1, 2.0)}, text)
     records = {(s.sentence, s.target): (s.label, s.evidence) for s in out.stance if not s.holder}
     assert records[(0, "MNR")] == ("AGAINST", ["betrayed"])  # the subject of "betray"
     assert records[(1, "MILITARY")][0] == "AGAINST"  # "not heroic"
@@ -113,52 +121,38 @@ def test_stance_rules_attach_evaluation_through_the_parse(tmp_path: Path) -> Non
 
 @pytest.mark.slow
 def test_stance_rules_find_the_agent_of_an_event_noun_and_do_not_negate_not_only(tmp_path: Path) -> None:
-    (tmp_path / "t.yml").write_text("MILITARY:\n  aliases: [the army]\n")
-    (tmp_path / "l.tsv").write_text("term\tpolarity\tweight\tnote\nrepression\t-1\t1.5\t\nmurder\t-1\t2.0\t\n")
-    config = StanceStage.Config(method="stance.rules.v1", targets=tmp_path / "t.yml", lexicon=tmp_path / "l.tsv")
     text = "The repression of the miners by the army began. The army had not only murdered the miners."
-    (out,) = StanceStage(config, NlpConfig()).run(Segment(Segment.Config(), NlpConfig()).run([doc(text)]))
+    out = rule_stance(tmp_path, "MILITARY:\n  aliases: [the army]\n",
+                      {"repression": (-1, 1.5), "murder": (-1, 2.0)}, text)
     assert [(s.label, s.evidence) for s in out.stance] == [("AGAINST", ["repression"]), ("AGAINST", ["murdered"])]
 
 
 @pytest.mark.slow
 def test_stance_rules_reverse_words_said_under_lack_or_failure(tmp_path: Path) -> None:
-    (tmp_path / "t.yml").write_text("MNR:\n  aliases: [MNR]\n")
-    (tmp_path / "l.tsv").write_text("term\tpolarity\tweight\tnote\neffective\t1\t1.0\t\n")
-    config = StanceStage.Config(method="stance.rules.v1", targets=tmp_path / "t.yml", lexicon=tmp_path / "l.tsv")
     text = "The MNR was incapable of mobilizing an effective resistance. The MNR mobilized an effective resistance."
-    (out,) = StanceStage(config, NlpConfig()).run(Segment(Segment.Config(), NlpConfig()).run([doc(text)]))
+    out = rule_stance(tmp_path, MNR, {"effective": (1, 1.0)}, text)
     assert [s.label for s in out.stance] == ["AGAINST", "FAVOR"]
 
 
 @pytest.mark.slow
 def test_stance_rules_read_distancing_markers_as_criticism(tmp_path: Path) -> None:
-    (tmp_path / "t.yml").write_text("MNR:\n  aliases: [MNR]\n")
-    (tmp_path / "l.tsv").write_text("term\tpolarity\tweight\tnote\nbetray\t-1\t2.0\t\n")
-    config = StanceStage.Config(method="stance.rules.v1", targets=tmp_path / "t.yml", lexicon=tmp_path / "l.tsv")
     text = "The MNR confidently expected a victory. The MNR expected a victory. The so-called MNR left met."
-    (out,) = StanceStage(config, NlpConfig()).run(Segment(Segment.Config(), NlpConfig()).run([doc(text)]))
+    out = rule_stance(tmp_path, MNR, {"betray": (-1, 2.0)}, text)
     assert [(s.label, s.evidence) for s in out.stance] == [
         ("AGAINST", ["confidently"]), ("NONE", []), ("AGAINST", ["so-called"])]
 
 
 @pytest.mark.slow
 def test_stance_rules_read_scare_quotes_and_anti_prefixes_as_criticism(tmp_path: Path) -> None:
-    (tmp_path / "t.yml").write_text("MNR:\n  aliases: [MNR]\n")
-    (tmp_path / "l.tsv").write_text("term\tpolarity\tweight\tnote\npopular\t1\t1.0\t\n")
-    config = StanceStage.Config(method="stance.rules.v1", targets=tmp_path / "t.yml", lexicon=tmp_path / "l.tsv")
     text = 'The "nationalism" of the MNR gave way. The MNR adopted anti-popular measures.'
-    (out,) = StanceStage(config, NlpConfig()).run(Segment(Segment.Config(), NlpConfig()).run([doc(text)]))
+    out = rule_stance(tmp_path, MNR, {"popular": (1, 1.0)}, text)
     assert [s.label for s in out.stance] == ["AGAINST", "AGAINST"]
 
 
 @pytest.mark.slow
 def test_stance_records_reported_stance_with_its_holder(tmp_path: Path) -> None:
-    (tmp_path / "t.yml").write_text("TORRES:\n  aliases: [Torres]\nWORKERS:\n  aliases: [the miners]\n")
-    (tmp_path / "l.tsv").write_text("term\tpolarity\tweight\tnote\nbetray\t-1\t1.5\t\n")
-    config = StanceStage.Config(method="stance.rules.v1", targets=tmp_path / "t.yml", lexicon=tmp_path / "l.tsv")
-    (out,) = StanceStage(config, NlpConfig()).run(Segment(Segment.Config(), NlpConfig()).run(
-        [doc("The miners denounced Torres.")]))
+    out = rule_stance(tmp_path, "TORRES:\n  aliases: [Torres]\nWORKERS:\n  aliases: [the miners]\n",
+                      {"betray": (-1, 1.5)}, "The miners denounced Torres.")
     assert ("TORRES", "AGAINST", "WORKERS") in {(s.target, s.label, s.holder) for s in out.stance}
     assert ("TORRES", "NONE", "") in {(s.target, s.label, s.holder) for s in out.stance}
 
