@@ -157,7 +157,7 @@ def status(settings: Settings) -> list[tuple[str, bool, str]]:
             if not manifest.exists():
                 rows.append((step.name, False, f"version not published yet ({target})"))
             elif read_json(manifest).get("fingerprint") != _dataset_fingerprint(step):
-                rows.append((step.name, False, f"{target} holds different content; publish under a new version"))
+                rows.append((step.name, False, f"{target} holds other content; publish under a new version (--bump)"))
             else:
                 rows.append((step.name, True, f"published at {target}"))
             continue

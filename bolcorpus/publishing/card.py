@@ -172,7 +172,7 @@ def load_snippet(name: str, version: str) -> list[str]:
     return [
         "from datasets import load_dataset",
         "",
-        f'path = "{name}/{version}"  # this folder; or the Hub repo id it was pushed to',
+        f'path = "{name}/{version}"  # run from the folder that holds {name}/; or use the Hub repo id',
         'sentences = load_dataset(path, "sentences")  # a DatasetDict of the splits',
         'documents = load_dataset(path, "documents", split="train")',
         'label = sentences["train"].features["stance"].feature["label"]  # a ClassLabel',
