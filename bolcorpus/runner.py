@@ -138,12 +138,12 @@ def with_bumped_version(settings: Settings, part: Part) -> Settings:
     step = plans[-1]
     if not isinstance(step.stage, Publish):
         raise BolcorpusError(f"{settings.pipeline}: a version can only be bumped in a pipeline that ends with publish")
-    versions = published(step.stage.target(settings.run.out).parent)
+    dataset_dir = step.stage.target(settings.run.out).parent
+    versions = published(dataset_dir)
     if not versions:
         return settings
-    newest = step.stage.target(settings.run.out).parent / versions[-1]
-    same = read_json(newest / "manifest.json").get("fingerprint") == _dataset_fingerprint(step)
-    return settings.with_stage("publish", version=versions[-1] if same else bump(versions[-1], part))
+    newest = versions[-1]
+    return settings.with_stage("publish", version=newest if _holds(dataset_dir / newest, step) else bump(newest, part))
 
 
 def status(settings: Settings) -> list[tuple[str, bool, str]]:
@@ -156,7 +156,7 @@ def status(settings: Settings) -> list[tuple[str, bool, str]]:
             manifest = target / "manifest.json"
             if not manifest.exists():
                 rows.append((step.name, False, f"version not published yet ({target})"))
-            elif read_json(manifest).get("fingerprint") != _dataset_fingerprint(step):
+            elif not _holds(target, step):
                 rows.append((step.name, False, f"{target} holds other content; publish under a new version (--bump)"))
             else:
                 rows.append((step.name, True, f"published at {target}"))
@@ -252,6 +252,11 @@ def _dataset_fingerprint(step: StagePlan) -> str:
     parts = dict(step.key_parts)
     parts["config"] = {k: v for k, v in parts["config"].items() if k != "version"}
     return fingerprint(parts)
+
+
+def _holds(version_dir: Path, step: StagePlan) -> bool:
+    """Whether the published ``version_dir`` holds the content that ``step`` would publish."""
+    return bool(read_json(version_dir / "manifest.json").get("fingerprint") == _dataset_fingerprint(step))
 
 
 def _portable(config: Any, base: Path) -> Any:

@@ -119,34 +119,29 @@ def test_stance_rules_attach_evaluation_through_the_parse(tmp_path: Path) -> Non
     assert out.meta["stance_profile"]["MNR"] == {"AGAINST": 1, "NONE": 1}
 
 
-@pytest.mark.slow
-def test_stance_rules_find_the_agent_of_an_event_noun_and_do_not_negate_not_only(tmp_path: Path) -> None:
-    text = "The repression of the miners by the army began. The army had not only murdered the miners."
-    out = rule_stance(tmp_path, "MILITARY:\n  aliases: [the army]\n",
-                      {"repression": (-1, 1.5), "murder": (-1, 2.0)}, text)
-    assert [(s.label, s.evidence) for s in out.stance] == [("AGAINST", ["repression"]), ("AGAINST", ["murdered"])]
+ARMY = "MILITARY:\n  aliases: [the army]\n"
+RULE_CASES = [  # (label, targets, lexicon, text, expected (label, evidence) per sentence)
+    ("agent-of-event-noun-and-not-only", ARMY, {"repression": (-1, 1.5), "murder": (-1, 2.0)},
+     "The repression of the miners by the army began. The army had not only murdered the miners.",
+     [("AGAINST", ["repression"]), ("AGAINST", ["murdered"])]),
+    ("lack-or-failure-reverses", MNR, {"effective": (1, 1.0)},
+     "The MNR was incapable of mobilizing an effective resistance. The MNR mobilized an effective resistance.",
+     [("AGAINST", ["effective"]), ("FAVOR", ["effective"])]),
+    ("distancing-markers-criticise", MNR, {"betray": (-1, 2.0)},
+     "The MNR confidently expected a victory. The MNR expected a victory. The so-called MNR left met.",
+     [("AGAINST", ["confidently"]), ("NONE", []), ("AGAINST", ["so-called"])]),
+    ("scare-quotes-and-anti-criticise", MNR, {"popular": (1, 1.0)},
+     'The "nationalism" of the MNR gave way. The MNR adopted anti-popular measures.',
+     [("AGAINST", ["nationalism"]), ("AGAINST", ["popular"])]),
+]
 
 
 @pytest.mark.slow
-def test_stance_rules_reverse_words_said_under_lack_or_failure(tmp_path: Path) -> None:
-    text = "The MNR was incapable of mobilizing an effective resistance. The MNR mobilized an effective resistance."
-    out = rule_stance(tmp_path, MNR, {"effective": (1, 1.0)}, text)
-    assert [s.label for s in out.stance] == ["AGAINST", "FAVOR"]
-
-
-@pytest.mark.slow
-def test_stance_rules_read_distancing_markers_as_criticism(tmp_path: Path) -> None:
-    text = "The MNR confidently expected a victory. The MNR expected a victory. The so-called MNR left met."
-    out = rule_stance(tmp_path, MNR, {"betray": (-1, 2.0)}, text)
-    assert [(s.label, s.evidence) for s in out.stance] == [
-        ("AGAINST", ["confidently"]), ("NONE", []), ("AGAINST", ["so-called"])]
-
-
-@pytest.mark.slow
-def test_stance_rules_read_scare_quotes_and_anti_prefixes_as_criticism(tmp_path: Path) -> None:
-    text = 'The "nationalism" of the MNR gave way. The MNR adopted anti-popular measures.'
-    out = rule_stance(tmp_path, MNR, {"popular": (1, 1.0)}, text)
-    assert [s.label for s in out.stance] == ["AGAINST", "AGAINST"]
+@pytest.mark.parametrize("targets, lexicon, text, expected", [c[1:] for c in RULE_CASES],
+                         ids=[c[0] for c in RULE_CASES])
+def test_stance_rules_cases(tmp_path: Path, targets: str, lexicon: dict, text: str, expected: list) -> None:
+    out = rule_stance(tmp_path, targets, lexicon, text)
+    assert [(s.label, s.evidence) for s in out.stance] == expected
 
 
 @pytest.mark.slow

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from bolcorpus.dataset import CLASS_LABELS, CONFIGS, SCHEMAS
+from bolcorpus.dataset import CLASS_LABELS, CONFIGS, SCHEMAS, STANCE_LABELS
 from bolcorpus.publishing.tables import Written
 
 DEFAULT_CONFIG = "sentences"
@@ -185,31 +185,23 @@ def _statistics(written: Written, splits: Mapping[str, float]) -> list[str]:
     stats = written.stats
     lines = ["## Statistics", "", "| | " + " | ".join(splits) + " | all |", "| --- |" + " ---: |" * (len(splits) + 1)]
     for what in ("documents", "sentences", "words"):
-        values = [stats.get(f"{what}: {s}", 0) for s in splits]
+        values = [stats.per_split[what, s] for s in splits]
         lines.append(f"| {what} | " + " | ".join(map(str, values)) + f" | {sum(values)} |")
-    entity_rows = _grouped(stats, "entities: ")
-    lines += ["", "Entity mentions per type "
-              f"({stats['entities linked to the knowledge base']} of {sum(entity_rows.values())} linked "
-              "to the knowledge base):", "", "| type | mentions |", "| --- | ---: |"]
-    lines += [f"| {label} | {n} |" for label, n in sorted(entity_rows.items(), key=lambda x: (-x[1], x[0]))]
-    stance: dict[str, dict[str, int]] = {}
-    for key, n in _grouped(stats, "stance: ").items():
-        target, label = key.rsplit(" ", 1)
-        stance.setdefault(target, {})[label] = n
+    lines += ["", f"Entity mentions per type ({stats.linked} of {stats.entity_types.total()} linked to the "
+              "knowledge base):", "", "| type | mentions |", "| --- | ---: |"]
+    lines += [f"| {label} | {n} |" for label, n in sorted(stats.entity_types.items(), key=lambda x: (-x[1], x[0]))]
     lines += ["", "The authors' stance per target, in sentences that mention it (besides these, "
-              f"{stats['stance reported of others (holder set)']} records give the stance a sentence reports "
-              "of someone else, with `holder` set):", "",
-              "| target | FAVOR | AGAINST | NONE |", "| --- | ---: | ---: | ---: |"]
-    lines += [f"| {t} | {c.get('FAVOR', 0)} | {c.get('AGAINST', 0)} | {c.get('NONE', 0)} |"
-              for t, c in sorted(stance.items())]
+              f"{stats.reported} records give the stance a sentence reports of someone else, with `holder` set):",
+              "", "| target | FAVOR | AGAINST | NONE |", "| --- | ---: | ---: | ---: |"]
+    for target in sorted({t for t, _ in stats.stance}):
+        lines.append(f"| {target} | " + " | ".join(str(stats.stance[target, label]) for label in STANCE_LABELS) + " |")
     lines += ["", "Repair edits per rule:", "", "| rule | edits |", "| --- | ---: |"]
-    lines += [f"| `{rule}` | {n} |" for rule, n in sorted(_grouped(stats, "edits: ").items(), key=lambda x: -x[1])]
-    raw, repaired = written.damage["raw"], written.damage["repaired"]
+    lines += [f"| `{rule}` | {n} |" for rule, n in stats.edit_rules.most_common()]
     lines += ["", "Damage indicators (reference-free counts of the signs of OCR damage) before and after repair:", "",
               "| indicator | raw text | repaired text |", "| --- | ---: | ---: |"]
-    lines += [f"| {name.replace('_', ' ')} | {raw[name]} | {repaired[name]} |" for name in raw]
+    lines += [f"| {name.replace('_', ' ')} | {n} | {stats.damage_repaired[name]} |"
+              for name, n in stats.damage_raw.items()]
     return [*lines, ""]
-
 
 
 def _provenance(provenance: Mapping[str, Any]) -> list[str]:
@@ -271,10 +263,6 @@ def _bibtex_source(doc_id: str, src: Mapping[str, Any]) -> list[str]:
     lines = [f"@{kind}{{{re.sub(r'[^A-Za-z0-9_]', '_', doc_id)},"]
     lines += [f"  {k} = {{{v}}}," for k, v in fields.items() if v]
     return [*lines, "}"]
-
-
-def _grouped(stats: Mapping[str, int], prefix: str) -> dict[str, int]:
-    return {k[len(prefix) :]: v for k, v in stats.items() if k.startswith(prefix)}
 
 
 def _ratios(splits: Mapping[str, float]) -> str:

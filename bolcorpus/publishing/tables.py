@@ -31,13 +31,38 @@ SOURCE_FIELDS = ("title", "authors", "publication", "issue", "year", "url", "tra
 
 
 @dataclass
+class Statistics:
+    """Counts for the dataset card, gathered while the tables are written."""
+
+    per_split: Counter[tuple[str, str]] = field(default_factory=Counter)  # (documents|sentences|words, split)
+    entity_types: Counter[str] = field(default_factory=Counter)
+    linked: int = 0  # entity mentions linked to the knowledge base
+    stance: Counter[tuple[str, str]] = field(default_factory=Counter)  # (target, label), the author's own
+    reported: int = 0  # stance records of someone else (holder set)
+    edit_rules: Counter[str] = field(default_factory=Counter)
+    damage_raw: Counter[str] = field(default_factory=Counter)  # damage indicator → count in the raw text
+    damage_repaired: Counter[str] = field(default_factory=Counter)
+
+    def add(self, doc: Document, split: str) -> None:
+        self.per_split.update({("documents", split): 1, ("sentences", split): len(doc.sentences),
+                               ("words", split): len(doc.text.split())})
+        self.entity_types.update(e.label for e in doc.entities)
+        self.linked += sum(1 for e in doc.entities if e.entity_id)
+        self.stance.update((s.target, s.label) for s in doc.stance if not s.holder)
+        self.reported += sum(1 for s in doc.stance if s.holder)
+        self.edit_rules.update(e.rule for e in doc.edits)
+        for item in doc.meta.get("damage", []):
+            self.damage_raw[item["indicator"]] += item["raw"]
+            self.damage_repaired[item["indicator"]] += item["repaired"]
+
+
+@dataclass
 class Written:
     """What was written: rows and bytes per config and split, statistics, per-document facts."""
 
     rows: dict[str, dict[str, int]] = field(default_factory=dict)
     bytes: dict[str, dict[str, int]] = field(default_factory=dict)
-    stats: Counter[str] = field(default_factory=Counter)
-    damage: dict[str, Counter[str]] = field(default_factory=lambda: {"raw": Counter(), "repaired": Counter()})
+    stats: Statistics = field(default_factory=Statistics)
     documents: dict[str, dict[str, Any]] = field(default_factory=dict)  # doc_id → split, hashes
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)  # doc_id → manifest metadata
 
@@ -77,7 +102,7 @@ def write_tables(docs: Iterable[Document], folder: Path, splits: Mapping[str, fl
             validator.edit(edit)
             add("edits", split, edit)
         index.add(doc)
-        _count(written, doc, split)
+        written.stats.add(doc, split)
         written.documents[doc.id] = {"split": split, "raw_sha256": doc.meta.get("sha256", ""),
                                      "content": fingerprint(doc.to_dict())}
         written.sources[doc.id] = {k: doc.meta.get(k) for k in SOURCE_FIELDS} | {"source_file": doc.source_file}
@@ -93,17 +118,3 @@ def write_tables(docs: Iterable[Document], folder: Path, splits: Mapping[str, fl
     written.rows = {c: dict(sorted(written.rows[c].items())) for c in SCHEMAS if c in written.rows}
     return written, validator
 
-
-def _count(written: Written, doc: Document, split: str) -> None:
-    stats = written.stats
-    stats[f"documents: {split}"] += 1
-    stats[f"sentences: {split}"] += len(doc.sentences)
-    stats[f"words: {split}"] += len(doc.text.split())
-    stats.update(f"entities: {e.label}" for e in doc.entities)
-    stats["entities linked to the knowledge base"] += sum(1 for e in doc.entities if e.entity_id)
-    stats.update(f"stance: {s.target} {s.label}" for s in doc.stance if not s.holder)
-    stats["stance reported of others (holder set)"] += sum(1 for s in doc.stance if s.holder)
-    stats.update(f"edits: {e.rule}" for e in doc.edits)
-    for item in doc.meta.get("damage", []):
-        written.damage["raw"][item["indicator"]] += item["raw"]
-        written.damage["repaired"][item["indicator"]] += item["repaired"]

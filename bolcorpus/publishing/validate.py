@@ -30,22 +30,25 @@ class DatasetInvalid(PublishError):
 class Validator:
     """Collects the problems of the rows it is shown, config by config.
 
-    Documents must be shown before their sentences and edits (the publish stage streams
-    them in that order), since sentences are checked against their document's text.
+    Each document must be shown just before its sentences and edits, as the publish stage
+    streams them: they are checked against its text, and only that one document's text is
+    kept, so that memory does not grow with the corpus.
     """
 
     def __init__(self, *, stance_labels: Sequence[str], entity_labels: Sequence[str]) -> None:
         self.stance_labels = tuple(stance_labels)
         self.entity_labels = tuple(entity_labels)
         self.problems: list[str] = []
-        self._texts: dict[str, tuple[str, str]] = {}  # doc_id -> (text, raw_text)
+        self._doc_ids: set[str] = set()
         self._sentence_ids: set[str] = set()
+        self._current: dict[str, Any] = {}  # the document row whose sentences and edits come next
 
     def document(self, row: dict[str, Any]) -> None:
         doc_id = row["doc_id"]
-        if doc_id in self._texts:
+        if doc_id in self._doc_ids:
             self._fail(f"documents {doc_id}: doc_id is not unique")
-        self._texts[doc_id] = (row["text"], row["raw_text"])
+        self._doc_ids.add(doc_id)
+        self._current = row
         for kind in ("footnotes", "artefacts", "unresolved"):
             for item in row.get(kind) or []:
                 if not 0 <= item["offset"] <= len(row["text"]):
@@ -56,10 +59,10 @@ class Validator:
         if row["sentence_id"] in self._sentence_ids:
             self._fail(f"{where}: sentence_id is not unique")
         self._sentence_ids.add(row["sentence_id"])
-        if row["doc_id"] not in self._texts:
+        if row["doc_id"] != self._current.get("doc_id"):
             self._fail(f"{where}: its document {row['doc_id']!r} is not in the documents config")
             return
-        text = self._texts[row["doc_id"]][0]
+        text = self._current["text"]
         start, end = row["start"], row["end"]
         if not 0 <= start <= end <= len(text):
             self._fail(f"{where}: offsets {start}:{end} outside its document's text ({len(text)} characters)")
@@ -81,10 +84,10 @@ class Validator:
                     self._fail(f"{where}: stance evidence {words!r} is not in the sentence")
 
     def edit(self, row: dict[str, Any]) -> None:
-        if row["doc_id"] not in self._texts:
+        if row["doc_id"] != self._current.get("doc_id"):
             self._fail(f"edits {row['doc_id']}: its document is not in the documents config")
             return
-        raw = self._texts[row["doc_id"]][1]
+        raw = self._current["raw_text"]
         start, end = row["raw_start"], row["raw_end"]
         if not 0 <= start <= end <= len(raw) or raw[start:end] != row["before"]:
             self._fail(f"edits {row['doc_id']} {start}:{end}: `before` {row['before']!r} differs from the raw text")

@@ -27,10 +27,11 @@ NUMBER_WORD_RE = re.compile(r"\d+(?:s|st|nd|rd|th)", re.IGNORECASE)  # "1970s", 
 
 def damage_indicators(text: str, lexicon: Lexicon) -> dict[str, int]:
     """Counts of the signs of damage in ``text``; ``unknown_words`` uses ``lexicon.known``."""
+    words = WORD_RE.findall(text)
     tokens = SUSPECT_TOKEN_RE.findall(text)
     return {
-        "words": len(WORD_RE.findall(text)),
-        "unknown_words": sum(1 for w in WORD_RE.findall(text) if len(w) > 1 and not lexicon.known(w)),
+        "words": len(words),
+        "unknown_words": sum(1 for w in words if len(w) > 1 and not lexicon.known(w)),
         "junk_characters": sum(1 for t in tokens if any(ch in JUNK_CHARS for ch in t)),
         "garbled_tokens": sum(1 for t in tokens if _garbled(t)),
         "line_end_hyphens": len(LINE_END_HYPHEN_RE.findall(text)),
