@@ -178,15 +178,37 @@ def evaluate_entities_command(
     sys.stdout.write(format_entity_report(run_entity_evaluation(root, systems)) + "\n")
 
 
+StanceConfigOpt = Annotated[Path, typer.Option(
+    "--config", help="Config file whose [stance] (and [entities]) tables are used.")]
+GoldOpt = Annotated[Path, typer.Option(help="Annotated pairs, JSON lines (benchmarks/stance/GUIDELINES.md).")]
+
+
 @evaluate_app.command("stance")
 def evaluate_stance_command(
-    configs: Annotated[Path, typer.Option(help="The configs folder (stance/, kb/).")] = Path("configs"),
-    root: Annotated[Path, typer.Option(help="The project folder (benchmarks/).")] = Path("."),
+    config: StanceConfigOpt = Path("configs/default.toml"),
+    gold: GoldOpt = Path("benchmarks/stance/dev.jsonl"),
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
-    """F_avg (mean F1 of FAVOR and AGAINST) and accuracy, per target and overall, of both methods."""
+    """F_avg (mean F1 of FAVOR and AGAINST) and accuracy, per target and overall, of both methods.
+
+    On the annotations the classifier was trained on, the trained method is cross-validated by
+    document; on any other annotations, the configured classifier is scored as it is.
+    """
     from bolcorpus.evaluate.stance import evaluate_stance, format_stance_report
 
-    sys.stdout.write(format_stance_report(_guard(lambda: evaluate_stance(root, configs))) + "\n")
+    report = _guard(lambda: evaluate_stance(config, gold))
+    sys.stdout.write((json.dumps(report, indent=2) if as_json else format_stance_report(report)) + "\n")
+
+
+@evaluate_app.command("stance-agreement")
+def stance_agreement_command(
+    first: Annotated[Path, typer.Argument(help="One annotator's pairs (JSON lines).")],
+    second: Annotated[Path, typer.Argument(help="Another annotator's labels of the same pair ids.")],
+) -> None:
+    """Inter-annotator agreement on the pairs two files share: F_avg, observed agreement, kappa."""
+    from bolcorpus.evaluate.stance import compare_annotations, format_agreement_report
+
+    sys.stdout.write(format_agreement_report(_guard(lambda: compare_annotations(first, second))) + "\n")
 
 
 train_app = typer.Typer(help="Train a stage's model from its annotated data.", no_args_is_help=True)
@@ -195,16 +217,15 @@ app.add_typer(train_app, name="train")
 
 @train_app.command("stance")
 def train_stance_command(
-    configs: Annotated[Path, typer.Option(help="The configs folder (stance/, kb/).")] = Path("configs"),
-    root: Annotated[Path, typer.Option(help="The project folder (benchmarks/).")] = Path("."),
+    config: StanceConfigOpt = Path("configs/default.toml"),
+    gold: GoldOpt = Path("benchmarks/stance/dev.jsonl"),
 ) -> None:
-    """Train the stance classifier on benchmarks/stance/dev.jsonl into configs/stance/classifier.json."""
+    """Train the stance classifier on annotated pairs into the config's [stance] classifier."""
     from bolcorpus.evaluate.stance import train_classifier
 
-    out = configs / "stance" / "classifier.json"
-    model = _guard(lambda: train_classifier(root, configs, out))
-    out_console = f"Trained on benchmarks/stance/dev.jsonl: {len(model.weights)} features, classes "
-    sys.stdout.write(out_console + ", ".join(model.classes) + f"; written to {out}\n")
+    model, out = _guard(lambda: train_classifier(config, gold))
+    sys.stdout.write(f"Trained on {gold}: {len(model.weights)} features, classes "
+                     + ", ".join(model.classes) + f"; written to {out}\n")
 
 
 @app.command()

@@ -104,8 +104,14 @@ def load_pipeline(path: str | Path) -> Settings:
     return load_config(config_file, stages=spec.stages, pipeline=path)
 
 
-def load_config(path: str | Path, *, stages: tuple[str, ...], pipeline: Path | None = None) -> Settings:
-    """Validate a config file for the given stages (each stage's table may be omitted)."""
+def load_config(
+    path: str | Path, *, stages: tuple[str, ...], pipeline: Path | None = None, check: bool = True
+) -> Settings:
+    """Validate a config file for the given stages (each stage's table may be omitted).
+
+    ``check=False`` skips the stages' own checks (that the files they read exist), for a
+    command that writes one of those files.
+    """
     path = Path(path)
     data = _read_toml(path)
     allowed = ["run", "nlp", *stage_registry.names()]
@@ -120,7 +126,8 @@ def load_config(path: str | Path, *, stages: tuple[str, ...], pipeline: Path | N
         stage_cls = stage_registry.get(name)
         config = _validate(stage_cls.Config, data.get(name, {}), path, name)
         configs[name] = config.model_copy(update={k: _relative_to(path.parent, v) for k, v in config})
-        stage_cls.check_config(configs[name], path)
+        if check:
+            stage_cls.check_config(configs[name], path)
     return Settings(pipeline or path, path, stages, run, nlp, configs)
 
 

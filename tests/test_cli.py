@@ -61,3 +61,21 @@ def test_repair_diff_shows_removed_and_added_text(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == f"--- {path} (raw)" and lines[1] == f"+++ {path} (repaired)"
     assert "-the insti- tutional crisis :" in lines and "+the institutional crisis:" in lines
+
+
+def test_stance_agreement_of_the_shipped_annotations() -> None:
+    stance = ROOT / "benchmarks" / "stance"
+    result = cli.invoke(app, ["evaluate", "stance-agreement", str(stance / "annotator1.jsonl"),
+                              str(stance / "annotator2.jsonl")])
+    assert result.exit_code == 0, result.output
+    assert "732 shared pairs (0 only in the first, 0 only in the second)." in result.stdout
+    figures = result.stdout.split("| ---: | ---: | ---: | ---: | ---: | ---: |\n")[1].splitlines()[0]
+    assert float(figures.split("|")[-2]) > 0.7  # Cohen's kappa: two annotators agree well beyond chance
+
+
+def test_stance_evaluation_of_a_missing_file_exits_2_naming_it(tmp_path: Path) -> None:
+    missing = tmp_path / "gold.jsonl"
+    config = str(ROOT / "configs" / "default.toml")
+    result = cli.invoke(app, ["evaluate", "stance", "--gold", str(missing), "--config", config])
+    assert result.exit_code == 2
+    assert str(missing) in result.output and "cannot read the annotations" in result.output

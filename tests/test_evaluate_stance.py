@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
-from bolcorpus.evaluate.stance import evaluate_stance, f_avg, format_stance_report, train_classifier
+from bolcorpus.errors import ConfigError
+from bolcorpus.evaluate.stance import (
+    compare_annotations,
+    evaluate_stance,
+    f_avg,
+    format_agreement_report,
+    format_stance_report,
+    read_annotations,
+    train_classifier,
+)
 from bolcorpus.stance.features import pair_features
 from bolcorpus.stance.lexicon import StanceLexicon
 from bolcorpus.stance.rules import RuleMethod
@@ -25,37 +35,86 @@ def test_f_avg_is_the_mean_f1_of_favor_and_against() -> None:
 
 
 @pytest.fixture
-def small_root(tmp_path: Path) -> Path:
-    """Twenty dev pairs from two documents (with every label), as a project folder."""
+def small_gold(tmp_path: Path) -> Path:
+    """Twenty dev pairs from two documents (with every label)."""
     rows = [json.loads(line) for line in (ROOT / "benchmarks" / "stance" / "dev.jsonl").read_text().splitlines()]
     chosen = []
     for doc in ("001_568351f05c11206d.txt", "002_364faa4582872de7.txt"):
         for label, n in (("FAVOR", 3), ("AGAINST", 4), ("NONE", 3)):
             chosen += [r for r in rows if r["doc"] == doc and r["label"] == label][:n]
-    (tmp_path / "benchmarks" / "stance").mkdir(parents=True)
-    (tmp_path / "benchmarks" / "stance" / "dev.jsonl").write_text("".join(json.dumps(r) + "\n" for r in chosen))
-    return tmp_path
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("".join(json.dumps(r) + "\n" for r in chosen))
+    return gold
+
+
+def write_config(folder: Path, **stance: object) -> Path:
+    """A config whose [stance] uses the project's targets and lexicon and ``folder``'s classifier."""
+    stance = {"targets": str(ROOT / "configs/stance/targets.yml"), "lexicon": str(ROOT / "configs/stance/lexicon.tsv"),
+              "classifier": str(folder / "classifier.json"), **stance}
+    lines = ["[entities]", f'kb = "{ROOT / "configs/kb/entities.yml"}"', "[stance]"]
+    lines += [f"{key} = {json.dumps(value)}" for key, value in stance.items()]
+    config = folder / "stance.toml"
+    config.write_text("\n".join(lines) + "\n")
+    return config
 
 
 @pytest.mark.slow
-def test_evaluation_scores_both_methods_per_target(small_root: Path) -> None:
-    report = evaluate_stance(small_root, ROOT / "configs")
+def test_other_annotations_score_the_configured_classifier_and_threshold(small_gold: Path, tmp_path: Path) -> None:
+    report = evaluate_stance(ROOT / "configs" / "default.toml", small_gold)
     assert report["pairs"] == 20
-    assert set(report["methods"]) == {"stance.rules.v1", "stance.trained.v1 (leave-one-document-out)"}
+    assert set(report["methods"]) == {"stance.rules.v1", "stance.trained.v1 (classifier.json as configured)"}
     for method in report["methods"].values():
         assert 0.0 <= method["f_avg"] <= 1.0 and 0.0 <= method["accuracy"] <= 1.0
         assert sum(t["pairs"] for t in method["per_target"].values()) == 20
     assert "| stance.rules.v1 |" in format_stance_report(report)
+    assert report["methods"]["stance.rules.v1"]["f_avg"] > 0
+    shutil.copy(ROOT / "configs/stance/classifier.json", tmp_path / "classifier.json")
+    strict = evaluate_stance(write_config(tmp_path, threshold=1000.0), small_gold)  # the config's threshold
+    assert strict["methods"]["stance.rules.v1"]["f_avg"] == 0.0  # nothing reaches it: all NONE
 
 
 @pytest.mark.slow
-def test_training_writes_a_model_that_loads_and_records_its_data(small_root: Path, tmp_path: Path) -> None:
-    out = tmp_path / "classifier.json"
-    model = train_classifier(small_root, ROOT / "configs", out)
+def test_training_writes_the_configured_classifier_then_evaluation_cross_validates(small_gold: Path,
+                                                                                   tmp_path: Path) -> None:
+    config = write_config(tmp_path)  # no classifier yet: training writes it
+    model, out = train_classifier(config, small_gold)
+    assert out == tmp_path / "classifier.json"
     loaded = LinearModel.load(out)
     assert loaded.classes == ("AGAINST", "FAVOR", "NONE") == model.classes
     assert json.loads(out.read_text())["provenance"]["pairs"] == 20
     assert loaded.scores({"attached_negative": -3.0})[0] > loaded.scores({"attached_negative": 0.0})[0]
+    report = evaluate_stance(config, small_gold)
+    assert set(report["methods"]) == {"stance.rules.v1", "stance.trained.v1 (leave-one-document-out)"}
+
+
+def test_agreement_of_two_annotators(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    first.write_text("".join(json.dumps({"id": str(i), "label": label}) + "\n"
+                             for i, label in enumerate(["FAVOR", "AGAINST", "NONE", "NONE", "NONE"])))
+    second.write_text("".join(json.dumps({"id": str(i), "label": label}) + "\n"
+                              for i, label in enumerate(["FAVOR", "NONE", "NONE", "NONE"])))
+    report = compare_annotations(first, second)
+    assert (report["pairs"], report["only_first"], report["only_second"]) == (4, 1, 0)
+    assert report["f_avg"] == pytest.approx(0.5)  # FAVOR agreed, AGAINST never
+    assert report["accuracy"] == pytest.approx(0.75)
+    # chance agreement: FAVOR 1/4·1/4 + NONE 2/4·3/4 = 7/16; kappa = (3/4 - 7/16) / (1 - 7/16)
+    assert report["kappa"] == pytest.approx(5 / 9)
+    assert report["confusion"]["AGAINST/NONE"] == 1
+    assert "| AGAINST | 0 | 0 | 1 |" in format_agreement_report(report)
+
+
+@pytest.mark.parametrize(("line", "problem"), [
+    ("not json", "line 1 is not JSON"),
+    ('{"id": "x", "label": "NONE"}', "line 1 lacks doc, text, target, mention"),
+    ('{"id": "x", "doc": "d", "text": "t", "target": "US", "mention": "t", "label": "PRO"}', "label 'PRO'"),
+    ("", "no annotated pairs"),
+])
+def test_bad_annotations_name_the_file_line_and_problem(tmp_path: Path, line: str, problem: str) -> None:
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(line + "\n")
+    with pytest.raises(ConfigError, match=problem) as caught:
+        read_annotations(gold)
+    assert str(gold) in str(caught.value)
 
 
 @pytest.mark.slow

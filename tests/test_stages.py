@@ -133,6 +133,15 @@ RULE_CASES = [  # (label, targets, lexicon, text, expected (label, evidence) per
     ("scare-quotes-and-anti-criticise", MNR, {"popular": (1, 1.0)},
      'The "nationalism" of the MNR gave way. The MNR adopted anti-popular measures.',
      [("AGAINST", ["nationalism"]), ("AGAINST", ["popular"])]),
+    ("scare-quotes-cancel-praise", MNR, {"progressive": (1, 1.0)},
+     'The "progressive" period of the MNR ended. The progressive period of the MNR ended.',
+     [("AGAINST", ["progressive"]), ("FAVOR", ["progressive"])]),
+    ("passive-subject-praised-not-harmed", MNR, {"heroic": (1, 1.5), "massacre": (-1, 1.0), "brutal": (-1, 1.0)},
+     "After a heroic resistance the MNR was defeated. The MNR was massacred by brutal troops.",
+     [("FAVOR", ["heroic"]), ("NONE", [])]),
+    ("between-an-alliance", ARMY, {"unholy": (-1, 2.0)},
+     "He fell to an unholy alliance between the landowners and the army.",
+     [("AGAINST", ["unholy"])]),
 ]
 
 

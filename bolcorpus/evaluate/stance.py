@@ -1,9 +1,12 @@
-"""Stance evaluation on ``benchmarks/stance/dev.jsonl`` (SemEval-2016 Task 6 measures).
+"""Stance evaluation on annotated (sentence, target) pairs (SemEval-2016 Task 6 measures).
 
-F_avg is the mean of the F1 of FAVOR and of AGAINST; accuracy counts NONE too. The rule
-method is scored on every pair; the trained method by leave-one-document-out
-cross-validation (trained on four documents, scored on the fifth, for each document),
-so that no figure comes from a model that saw the pair.
+F_avg is the mean of the F1 of FAVOR and of AGAINST; accuracy counts NONE too. The
+methods are those of a config's ``[stance]`` table (its lexicon, targets, threshold and
+classifier). The rule method is scored on every pair. The trained method is scored by
+leave-one-document-out cross-validation on the annotations its classifier was trained
+on (trained on the other documents, scored on each), so that no figure comes from a model
+that saw the pair; on any other annotations, the configured classifier is scored as it is.
+Two annotators' files of the same pairs are compared by :func:`compare_annotations`.
 
 >>> f_avg(["FAVOR", "AGAINST", "NONE"], ["FAVOR", "NONE", "NONE"])
 0.5
@@ -13,11 +16,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bolcorpus.config import load_config
+from bolcorpus.errors import ConfigError
+from bolcorpus.stages.entities import Entities
+from bolcorpus.stages.stance import StanceStage
+from bolcorpus.stance import LABELS
 from bolcorpus.stance.features import pair_features
 from bolcorpus.stance.lexicon import load_lexicon
 from bolcorpus.stance.rules import RuleMethod
@@ -25,6 +34,30 @@ from bolcorpus.stance.targets import find_mentions, load_targets
 from bolcorpus.stance.trained import LinearModel, TrainedMethod, train
 
 DEV = Path("benchmarks/stance/dev.jsonl")
+REQUIRED = ("id", "doc", "text", "target", "label", "mention")
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What the stance stage of a config uses: its ``[stance]`` table and knowledge base."""
+
+    stance: StanceStage.Config
+    kb: Path
+
+    def rules(self) -> RuleMethod:
+        lexicon = load_lexicon(self.stance.lexicon)
+        return RuleMethod(lexicon, threshold=self.stance.threshold, clause_weight=self.stance.clause_weight)
+
+
+def load_setup(config: Path, *, training: bool = False) -> Setup:
+    """The ``[entities]`` and ``[stance]`` tables of ``config`` (the classifier need not
+    exist when ``training``: training writes it)."""
+    settings = load_config(config, stages=("entities", "stance"), check=False)
+    stance, entities = settings.stage_configs["stance"], settings.stage_configs["entities"]
+    assert isinstance(stance, StanceStage.Config) and isinstance(entities, Entities.Config)
+    Entities.check_config(entities, config)
+    StanceStage.check_config(stance.model_copy(update={"method": "stance.rules.v1"}) if training else stance, config)
+    return Setup(stance, entities.kb)
 
 
 @dataclass(frozen=True)
@@ -40,17 +73,46 @@ class Pair:
     others: dict[str, list[Any]]  # the other targets the sentence mentions
 
 
-def load_pairs(root: Path, configs: Path) -> list[Pair]:
-    """The dev pairs, parsed with the domain pipeline; mentions found as the stage finds them.
+def read_annotations(path: Path, required: Sequence[str] = REQUIRED) -> list[dict[str, Any]]:
+    """The rows of an annotation file (JSON lines, ``benchmarks/stance/GUIDELINES.md`` §1), checked."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read the annotations ({e.strerror}); pass an existing file") from None
+    rows = []
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise ConfigError(f"{path}: line {n} is not JSON ({e.msg}); write one object per line") from None
+        missing = [key for key in required if not isinstance(row, dict) or key not in row]
+        if missing:
+            raise ConfigError(f"{path}: line {n} lacks {', '.join(missing)}; see GUIDELINES.md §1 for the fields")
+        if row["label"] not in LABELS:
+            raise ConfigError(f"{path}: line {n}: label {row['label']!r} is not one of {', '.join(LABELS)}")
+        rows.append(row)
+    if not rows:
+        raise ConfigError(f"{path}: no annotated pairs; write one JSON object per line")
+    return rows
+
+
+def load_pairs(path: Path, setup: Setup) -> list[Pair]:
+    """The pairs of an annotation file, parsed with the domain pipeline; mentions found as
+    the stage finds them.
 
     Where the stage would miss the annotated mention, the annotated span is used, so that
     the stance method, not mention finding, is measured.
     """
     from bolcorpus.ner import load_domain_nlp
 
-    rows = [json.loads(line) for line in (root / DEV).read_text(encoding="utf-8").splitlines() if line.strip()]
-    targets = load_targets(configs / "stance" / "targets.yml")
-    nlp = load_domain_nlp(configs / "kb" / "entities.yml")
+    rows = read_annotations(path)
+    targets = load_targets(setup.stance.targets)
+    unknown = sorted({r["target"] for r in rows} - set(targets))
+    if unknown:
+        raise ConfigError(f"{path}: targets {', '.join(unknown)} are not in {setup.stance.targets}; add them there")
+    nlp = load_domain_nlp(setup.kb)
     texts = list(dict.fromkeys(r["text"] for r in rows))
     parsed = dict(zip(texts, nlp.pipe(texts)))
     pairs = []
@@ -70,33 +132,44 @@ def f_avg(gold: Sequence[str], predicted: Sequence[str]) -> float:
     return (_f1(gold, predicted, "FAVOR") + _f1(gold, predicted, "AGAINST")) / 2
 
 
-def evaluate_stance(root: Path, configs: Path, *, c: float = 0.1) -> dict[str, Any]:
-    """Per-target and overall F_avg and accuracy of both methods."""
-    pairs = load_pairs(root, configs)
-    rules = RuleMethod(load_lexicon(configs / "stance" / "lexicon.tsv"))
-    results = {"stance.rules.v1": _predict(RuleMethod.predict.__get__(rules), pairs)}
-    trained: list[str] = [""] * len(pairs)
-    for held_out in sorted({p.doc for p in pairs}):
-        model = train_model(rules, [p for p in pairs if p.doc != held_out], c=c)
-        method = TrainedMethod(rules, model)
-        for i, p in enumerate(pairs):
-            if p.doc == held_out:
-                trained[i] = _predict(method.predict, [p])[0]
-    results["stance.trained.v1 (leave-one-document-out)"] = trained
-    gold = [p.label for p in pairs]
-    report: dict[str, Any] = {"pairs": len(pairs), "methods": {}}
+def evaluate_stance(config: Path, gold: Path, *, c: float = 0.1) -> dict[str, Any]:
+    """Per-target and overall F_avg and accuracy of both methods on the pairs of ``gold``."""
+    setup = load_setup(config)
+    pairs = load_pairs(gold, setup)
+    rules = setup.rules()
+    results = {"stance.rules.v1": _predict(rules.predict, pairs)}
+    if _trained_on(setup.stance.classifier) == hashlib.sha256(gold.read_bytes()).hexdigest():
+        results["stance.trained.v1 (leave-one-document-out)"] = _cross_validated(rules, pairs, c=c)
+    else:
+        method = TrainedMethod(rules, LinearModel.load(setup.stance.classifier))
+        results[f"stance.trained.v1 ({setup.stance.classifier.name} as configured)"] = _predict(method.predict, pairs)
+    gold_labels = [p.label for p in pairs]
+    report: dict[str, Any] = {"pairs": len(pairs), "gold": str(gold), "methods": {}}
     for name, predicted in results.items():
         per_target = {}
         for target in sorted({p.target for p in pairs}):
             idx = [i for i, p in enumerate(pairs) if p.target == target]
-            g, q = [gold[i] for i in idx], [predicted[i] for i in idx]
+            g, q = [gold_labels[i] for i in idx], [predicted[i] for i in idx]
             per_target[target] = {"pairs": len(idx), "f_avg": f_avg(g, q), "accuracy": _accuracy(g, q)}
-        report["methods"][name] = {
-            "f_avg": f_avg(gold, predicted), "accuracy": _accuracy(gold, predicted),
-            "f1_favor": _f1(gold, predicted, "FAVOR"), "f1_against": _f1(gold, predicted, "AGAINST"),
-            "per_target": per_target,
-        }
+        report["methods"][name] = {**_measures(gold_labels, predicted), "per_target": per_target}
     return report
+
+
+def compare_annotations(first: Path, second: Path) -> dict[str, Any]:
+    """Agreement of two annotation files on the pairs (ids) they share: observed agreement,
+    Cohen's kappa, F_avg of one against the other (symmetric), and the confusion counts."""
+    from sklearn.metrics import cohen_kappa_score
+
+    a = {r["id"]: r["label"] for r in read_annotations(first, ("id", "label"))}
+    b = {r["id"]: r["label"] for r in read_annotations(second, ("id", "label"))}
+    shared = sorted(a.keys() & b.keys())
+    if not shared:
+        raise ConfigError(f"{first} and {second} share no pair id; compare annotations of the same pairs")
+    x, y = [a[i] for i in shared], [b[i] for i in shared]
+    return {"first": str(first), "second": str(second), "pairs": len(shared),
+            "only_first": len(a) - len(shared), "only_second": len(b) - len(shared),
+            "kappa": float(cohen_kappa_score(x, y, labels=list(LABELS))), **_measures(x, y),
+            "confusion": {f"{p}/{q}": n for (p, q), n in sorted(Counter(zip(x, y)).items())}}
 
 
 def train_model(rules: RuleMethod, pairs: Sequence[Pair], *, c: float = 0.1) -> LinearModel:
@@ -105,25 +178,28 @@ def train_model(rules: RuleMethod, pairs: Sequence[Pair], *, c: float = 0.1) -> 
     return train(features, [p.label for p in pairs], c=c)
 
 
-def train_classifier(root: Path, configs: Path, out: Path, *, c: float = 0.1) -> LinearModel:
-    """Train on every dev pair and save the model with its provenance (``bolcorpus train stance``)."""
-    pairs = load_pairs(root, configs)
-    rules = RuleMethod(load_lexicon(configs / "stance" / "lexicon.tsv"))
-    model = train_model(rules, pairs, c=c)
-    data = (root / DEV).read_bytes()
-    model.save(out, trained_on=str(DEV), sha256=hashlib.sha256(data).hexdigest(), pairs=len(pairs), c=c)
-    return model
+def train_classifier(config: Path, gold: Path, *, c: float = 0.1) -> tuple[LinearModel, Path]:
+    """Train on every pair of ``gold`` and save the model, with its provenance, where the
+    config's ``[stance] classifier`` says (``bolcorpus train stance``)."""
+    setup = load_setup(config, training=True)
+    model = train_model(setup.rules(), load_pairs(gold, setup), c=c)
+    out = setup.stance.classifier
+    data = gold.read_bytes()
+    pairs = len(read_annotations(gold))
+    model.save(out, trained_on=gold.name, sha256=hashlib.sha256(data).hexdigest(), pairs=pairs, c=c)
+    return model, out
 
 
 def format_stance_report(report: dict[str, Any]) -> str:
     """A Markdown report: the overall figures of each method, then per target."""
-    lines = [f"## Stance evaluation ({report['pairs']} pairs, benchmarks/stance/dev.jsonl)", "",
-             "| method | F_avg | F1 FAVOR | F1 AGAINST | accuracy | target F_avg ≥ 0.70 |",
-             "| --- | ---: | ---: | ---: | ---: | --- |"]
+    lines = [f"## Stance evaluation ({report['pairs']} pairs, {report['gold']})", "",
+             "| method | F_avg | 95% interval | F1 FAVOR | F1 AGAINST | accuracy | target F_avg ≥ 0.70 |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | --- |"]
     for name, m in report["methods"].items():
         met = "yes" if m["f_avg"] >= 0.70 else "**no**"
-        lines.append(f"| {name} | {m['f_avg']:.3f} | {m['f1_favor']:.3f} | {m['f1_against']:.3f} "
-                     f"| {m['accuracy']:.3f} | {met} |")
+        low, high = m["f_avg_95"]
+        lines.append(f"| {name} | {m['f_avg']:.3f} | {low:.2f}–{high:.2f} | {m['f1_favor']:.3f} "
+                     f"| {m['f1_against']:.3f} | {m['accuracy']:.3f} | {met} |")
     names = list(report["methods"])
     lines += ["", "| target | pairs | " + " | ".join(f"{n} F_avg / acc." for n in names) + " |",
               "| --- | ---: | " + " | ".join("---:" for _ in names) + " |"]
@@ -133,6 +209,65 @@ def format_stance_report(report: dict[str, Any]) -> str:
                  f"{report['methods'][n]['per_target'][target]['accuracy']:.2f}" for n in names]
         lines.append(f"| {target} | {row['pairs']} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def format_agreement_report(report: dict[str, Any]) -> str:
+    """A Markdown report of :func:`compare_annotations`."""
+    lines = [f"## Agreement of {report['first']} (rows) and {report['second']} (columns)", "",
+             f"{report['pairs']} shared pairs ({report['only_first']} only in the first, "
+             f"{report['only_second']} only in the second).", "",
+             "| F_avg | 95% interval | F1 FAVOR | F1 AGAINST | observed agreement | Cohen's kappa |",
+             "| ---: | ---: | ---: | ---: | ---: | ---: |",
+             f"| {report['f_avg']:.3f} | {report['f_avg_95'][0]:.2f}–{report['f_avg_95'][1]:.2f} "
+             f"| {report['f1_favor']:.3f} | {report['f1_against']:.3f} "
+             f"| {report['accuracy']:.3f} | {report['kappa']:.3f} |", "",
+             "| | " + " | ".join(LABELS) + " |", "| --- | " + " | ".join("---:" for _ in LABELS) + " |"]
+    for row in LABELS:
+        counts = [str(report["confusion"].get(f"{row}/{col}", 0)) for col in LABELS]
+        lines.append(f"| {row} | " + " | ".join(counts) + " |")
+    return "\n".join(lines)
+
+
+def _cross_validated(rules: RuleMethod, pairs: Sequence[Pair], *, c: float) -> list[str]:
+    """Each pair's label by a model trained on the pairs of the other documents."""
+    docs = sorted({p.doc for p in pairs})
+    if len(docs) < 2:
+        raise ConfigError(f"the annotations hold one document ({docs[0]}); cross-validation by document needs two")
+    predicted = [""] * len(pairs)
+    for held_out in docs:
+        method = TrainedMethod(rules, train_model(rules, [p for p in pairs if p.doc != held_out], c=c))
+        for i, p in enumerate(pairs):
+            if p.doc == held_out:
+                predicted[i] = _predict(method.predict, [p])[0]
+    return predicted
+
+
+def _trained_on(classifier: Path) -> str | None:
+    """The sha256 of the annotations ``classifier`` was trained on, if it records one."""
+    try:
+        return json.loads(classifier.read_text(encoding="utf-8"))["provenance"]["sha256"]  # type: ignore[no-any-return]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _measures(gold: Sequence[str], predicted: Sequence[str]) -> dict[str, Any]:
+    return {"f_avg": f_avg(gold, predicted), "f_avg_95": _bootstrap(gold, predicted),
+            "accuracy": _accuracy(gold, predicted),
+            "f1_favor": _f1(gold, predicted, "FAVOR"), "f1_against": _f1(gold, predicted, "AGAINST")}
+
+
+def _bootstrap(gold: Sequence[str], predicted: Sequence[str], *, resamples: int = 1000) -> tuple[float, float]:
+    """The 95% percentile interval of F_avg over pairs drawn with replacement (a fixed seed:
+    the same figures every run)."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    scores = []
+    for _ in range(resamples):
+        drawn = rng.integers(0, len(gold), len(gold))
+        scores.append(f_avg([gold[i] for i in drawn], [predicted[i] for i in drawn]))
+    low, high = np.percentile(scores, [2.5, 97.5])
+    return round(float(low), 4), round(float(high), 4)
 
 
 def _predict(predict: Callable[..., Any], pairs: Sequence[Pair]) -> list[str]:

@@ -6,12 +6,17 @@ the dependency parse ties to it are summed:
 - words modifying the mention ("the *fascist* Banzer", "the officers who *betrayed*…");
 - the predicate of which it is the subject ("Ovando … could *massacre*", "Torres had a
   *confused* record"), with the predicate's adverbs ("*savagely* repressed");
-- the noun it is the possessor, compound or "of"/"by" complement of ("the Barrientos
-  *dictatorship*", "the *betrayal* of the MNR", "massacred by the army");
+- the noun it is the possessor, compound or "of"/"by"/"between" complement of ("the Barrientos
+  *dictatorship*", "the *betrayal* of the MNR", "massacred by the army", "an *unholy* alliance
+  between the ruling class and the Stalinists");
+- for a passive subject, what it is made into or tied to and the circumstances of its conduct
+  ("transformed into a *bureaucratically manipulated* body", "after a *heroic* resistance the
+  miners were overwhelmed"), but not the verb of harm done to it;
 - a negation on the word or its governing verb flips the polarity ("not only" does not), and
   so does a word of lack or failure that governs it ("*incapable* of an effective resistance");
 - distancing markers ("so-called", "confidently expected", "ironically") and scare quotes
-  count as criticism of whoever they are said of.
+  count as criticism of whoever they are said of; a quoted word loses its own polarity (the
+  "*progressive*" period).
 
 Harm done to a target (it is the object or passive subject of "massacre") is not counted:
 the guidelines make victims NONE unless praised. Evaluative words elsewhere in the
@@ -89,8 +94,8 @@ class RuleMethod:
                         weight = -weight
                     found[token.i] = (weight, " ".join(t.text for t in words))
                     break
-        for start, end in _scare_quotes(tokens):  # the "nationalism" of the MNR: irony
-            found.setdefault(tokens[start].i, (SCARE_QUOTE_WEIGHT, " ".join(t.text for t in tokens[start:end])))
+        for start, end in _scare_quotes(tokens):  # the "progressive" period: irony cancels the word's own polarity
+            found[tokens[start].i] = (SCARE_QUOTE_WEIGHT, " ".join(t.text for t in tokens[start:end]))
         for token in tokens:  # "the POR *confidently* expected", "*so-called*": the author keeps a distance
             if token.lower_ in DISTANCING:
                 found.setdefault(token.i, (SCARE_QUOTE_WEIGHT, token.text))
@@ -142,10 +147,14 @@ def attached_tokens(span: Any) -> Iterable[Any]:
         for child in gov.children:
             if child.dep_ in PREDICATES or child.dep_ in ("advmod", "neg"):
                 yield from child.subtree
+    elif head.dep_ == "nsubjpass":  # what it is made into or tied to, the circumstances of its conduct
+        for child in gov.children:  # (not the harm done to it, nor its agent: GUIDELINES 6.3)
+            if child.dep_ in ("oprd", "attr", "xcomp") or (child.dep_ == "prep" and child.lower_ != "by"):
+                yield from child.subtree
     elif head.dep_ in HEAD_NOUN_DEPS and gov.pos_ in ("NOUN", "PROPN"):
         yield gov
         yield from (c for c in gov.children if c.dep_ in ("amod", "compound"))
-    elif head.dep_ == "pobj" and gov.lower_ in ("of", "by"):
+    elif head.dep_ == "pobj" and gov.lower_ in ("of", "by", "between", "among"):
         owner = gov.head
         while gov.lower_ == "by" and owner.dep_ == "pobj" and owner.head.lower_ == "of":  # "the repression of
             owner = owner.head.head  # the miners by the army": the agent of the repression, not of the miners
