@@ -33,7 +33,6 @@ from bolcorpus.stance.rules import RuleMethod
 from bolcorpus.stance.targets import find_mentions, load_targets
 from bolcorpus.stance.trained import LinearModel, TrainedMethod, train
 
-DEV = Path("benchmarks/stance/dev.jsonl")
 REQUIRED = ("id", "doc", "text", "target", "label", "mention")
 
 
@@ -182,11 +181,11 @@ def train_classifier(config: Path, gold: Path, *, c: float = 0.1) -> tuple[Linea
     """Train on every pair of ``gold`` and save the model, with its provenance, where the
     config's ``[stance] classifier`` says (``bolcorpus train stance``)."""
     setup = load_setup(config, training=True)
-    model = train_model(setup.rules(), load_pairs(gold, setup), c=c)
+    pairs = load_pairs(gold, setup)
+    model = train_model(setup.rules(), pairs, c=c)
     out = setup.stance.classifier
-    data = gold.read_bytes()
-    pairs = len(read_annotations(gold))
-    model.save(out, trained_on=gold.name, sha256=hashlib.sha256(data).hexdigest(), pairs=pairs, c=c)
+    sha256 = hashlib.sha256(gold.read_bytes()).hexdigest()
+    model.save(out, trained_on=gold.name, sha256=sha256, pairs=len(pairs), c=c)
     return model, out
 
 

@@ -42,8 +42,8 @@ class StanceStage(Stage):
         the trained model (``bolcorpus train stance`` writes it). ``threshold``: the
         summed polarity the rule method needs for FAVOR or AGAINST. ``clause_weight``: the
         weight of evaluative words not attached to the target by the parse. ``bolcorpus
-        evaluate stance`` and ``train stance`` use the defaults of these two: change them
-        only with a retrained classifier, as the trained method's features use them too."""
+        evaluate stance`` and ``train stance`` read this table; change these two only with a
+        retrained classifier, as the trained method's features use them too."""
 
         method: Literal["stance.trained.v1", "stance.rules.v1"] = "stance.trained.v1"
         targets: Path = Path("stance/targets.yml")
