@@ -168,5 +168,6 @@ def test_trained_stance_method_runs_with_the_shipped_classifier() -> None:
                                            classifier=CONFIGS / "stance" / "classifier.json"), NlpConfig())
     text = "The savage repression of the miners by the army was a betrayal. The heroic miners defended the revolution."
     (out,) = stage.run(Segment(Segment.Config(), NlpConfig()).run([doc(text)]))
-    labels = {(s.sentence, s.target): s.label for s in out.stance if not s.holder}
-    assert labels[(0, "MILITARY")] == "AGAINST" and labels[(1, "WORKERS")] == "FAVOR"
+    labels = {(s.sentence, s.target): (s.label, s.evidence) for s in out.stance if not s.holder}
+    assert labels[(0, "MILITARY")] == ("AGAINST", ["savage", "repression"])  # the words said of the army
+    assert labels[(1, "WORKERS")] == ("FAVOR", ["heroic", "defended"])

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from bolcorpus.config import load_config
 from bolcorpus.errors import ConfigError
 from bolcorpus.stages.entities import Entities
 from bolcorpus.stages.stance import StanceStage
-from bolcorpus.stance import LABELS
+from bolcorpus.stance import LABELS, StanceRecord
 from bolcorpus.stance.features import pair_features
 from bolcorpus.stance.lexicon import load_lexicon
 from bolcorpus.stance.rules import RuleMethod
@@ -70,6 +71,7 @@ class Pair:
     sent: Any
     spans: list[Any]
     others: dict[str, list[Any]]  # the other targets the sentence mentions
+    evidence: list[str]  # the annotated words that carry the stance
 
 
 def read_annotations(path: Path, required: Sequence[str] = REQUIRED) -> list[dict[str, Any]]:
@@ -122,13 +124,30 @@ def load_pairs(path: Path, setup: Setup) -> list[Pair]:
         spans = [doc.char_span(s, e, alignment_mode="expand") for s, e in offsets]
         others = {t: [doc.char_span(s, e, alignment_mode="expand") for s, e in o] for t, o in found.items()
                   if t != row["target"]}
-        pairs.append(Pair(row["id"], row["doc"], row["target"], row["label"], doc[:], spans, others))
+        evidence = list(row.get("evidence") or [])
+        pairs.append(Pair(row["id"], row["doc"], row["target"], row["label"], doc[:], spans, others, evidence))
     return pairs
 
 
 def f_avg(gold: Sequence[str], predicted: Sequence[str]) -> float:
     """Mean F1 of FAVOR and AGAINST."""
     return (_f1(gold, predicted, "FAVOR") + _f1(gold, predicted, "AGAINST")) / 2
+
+
+def evidence_overlap(pairs: Sequence[Pair], records: Sequence[StanceRecord]) -> dict[str, float]:
+    """How well the evidence words match the annotated ones, on the pairs whose FAVOR or
+    AGAINST label is right: micro-averaged precision and recall of content words.
+
+    >>> pair = Pair("x", "d", "MNR", "AGAINST", None, [], {}, ["the betrayal"])
+    >>> evidence_overlap([pair], [StanceRecord("MNR", "AGAINST", -1.0, ["betrayal", "MNR"])])
+    {'pairs': 1, 'precision': 0.5, 'recall': 1.0}
+    """
+    right = [(_content_words(p.evidence), _content_words(r.evidence)) for p, r in zip(pairs, records)
+             if p.label == r.label != "NONE"]
+    hits = sum(len(gold & mine) for gold, mine in right)
+    predicted, annotated = sum(len(mine) for _, mine in right), sum(len(gold) for gold, _ in right)
+    return {"pairs": len(right), "precision": hits / predicted if predicted else 0.0,
+            "recall": hits / annotated if annotated else 0.0}
 
 
 def evaluate_stance(config: Path, gold: Path, *, c: float = 0.1) -> dict[str, Any]:
@@ -144,13 +163,15 @@ def evaluate_stance(config: Path, gold: Path, *, c: float = 0.1) -> dict[str, An
         results[f"stance.trained.v1 ({setup.stance.classifier.name} as configured)"] = _predict(method.predict, pairs)
     gold_labels = [p.label for p in pairs]
     report: dict[str, Any] = {"pairs": len(pairs), "gold": str(gold), "methods": {}}
-    for name, predicted in results.items():
+    for name, records in results.items():
+        predicted = [r.label for r in records]
         per_target = {}
         for target in sorted({p.target for p in pairs}):
             idx = [i for i, p in enumerate(pairs) if p.target == target]
             g, q = [gold_labels[i] for i in idx], [predicted[i] for i in idx]
             per_target[target] = {"pairs": len(idx), "f_avg": f_avg(g, q), "accuracy": _accuracy(g, q)}
-        report["methods"][name] = {**_measures(gold_labels, predicted), "per_target": per_target}
+        report["methods"][name] = {**_measures(gold_labels, predicted), "evidence": evidence_overlap(pairs, records),
+                                   "per_target": per_target}
     return report
 
 
@@ -199,6 +220,11 @@ def format_stance_report(report: dict[str, Any]) -> str:
         low, high = m["f_avg_95"]
         lines.append(f"| {name} | {m['f_avg']:.3f} | {low:.2f}–{high:.2f} | {m['f1_favor']:.3f} "
                      f"| {m['f1_against']:.3f} | {m['accuracy']:.3f} | {met} |")
+    lines += ["", "Evidence: content words shared with the annotated evidence, on the pairs whose FAVOR or "
+              "AGAINST label is right.", "", "| method | pairs | precision | recall |", "| --- | ---: | ---: | ---: |"]
+    for name, m in report["methods"].items():
+        e = m["evidence"]
+        lines.append(f"| {name} | {e['pairs']} | {e['precision']:.3f} | {e['recall']:.3f} |")
     names = list(report["methods"])
     lines += ["", "| target | pairs | " + " | ".join(f"{n} F_avg / acc." for n in names) + " |",
               "| --- | ---: | " + " | ".join("---:" for _ in names) + " |"]
@@ -227,12 +253,12 @@ def format_agreement_report(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _cross_validated(rules: RuleMethod, pairs: Sequence[Pair], *, c: float) -> list[str]:
-    """Each pair's label by a model trained on the pairs of the other documents."""
+def _cross_validated(rules: RuleMethod, pairs: Sequence[Pair], *, c: float) -> list[StanceRecord]:
+    """Each pair's record by a model trained on the pairs of the other documents."""
     docs = sorted({p.doc for p in pairs})
     if len(docs) < 2:
         raise ConfigError(f"the annotations hold one document ({docs[0]}); cross-validation by document needs two")
-    predicted = [""] * len(pairs)
+    predicted: list[StanceRecord] = [StanceRecord("", "", 0.0, [])] * len(pairs)
     for held_out in docs:
         method = TrainedMethod(rules, train_model(rules, [p for p in pairs if p.doc != held_out], c=c))
         for i, p in enumerate(pairs):
@@ -269,12 +295,19 @@ def _bootstrap(gold: Sequence[str], predicted: Sequence[str], *, resamples: int 
     return round(float(low), 4), round(float(high), 4)
 
 
-def _predict(predict: Callable[..., Any], pairs: Sequence[Pair]) -> list[str]:
+def _predict(predict: Callable[..., Any], pairs: Sequence[Pair]) -> list[StanceRecord]:
+    """The author's record for each pair's target."""
     out = []
     for p in pairs:
         records = predict(p.sent, {p.target: p.spans}, {p.target: p.spans, **p.others})
-        out.append(next(r.label for r in records if not r.holder and r.target == p.target))
+        out.append(next(r for r in records if not r.holder and r.target == p.target))
     return out
+
+
+def _content_words(phrases: Sequence[str]) -> set[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return {w for phrase in phrases for w in re.findall(r"\w+", phrase.lower()) if w not in STOP_WORDS}
 
 
 def _annotated(text: str, mention: str) -> tuple[int, int]:

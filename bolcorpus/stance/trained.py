@@ -18,7 +18,7 @@ from typing import Any
 from bolcorpus.errors import ConfigError
 from bolcorpus.stance import StanceRecord
 from bolcorpus.stance.features import pair_features
-from bolcorpus.stance.rules import RuleMethod
+from bolcorpus.stance.rules import RuleMethod, attached_tokens
 
 
 @dataclass(frozen=True)
@@ -96,9 +96,16 @@ class TrainedMethod:
 
 
     def evidence(self, sent: Any, spans: list[Any], label: int, *, top: int = 3) -> list[str]:
-        """The words of the sentence whose features pushed the model most toward ``label``
-        (or, failing those, its lexicon words of the label's polarity)."""
+        """The words that carry ``label``: the lexicon words of its polarity attached to the
+        mention, else those elsewhere in the sentence, else the words whose features pushed
+        the model most toward it."""
         inside = {t.i for span in spans for t in span}
+        sign = 1 if self.model.classes[label] == "FAVOR" else -1
+        hits = {i: text for i, (w, text) in self.rules.hits(sent).items() if w * sign > 0 and i not in inside}
+        attached = {t.i for span in spans for t in attached_tokens(span)}
+        for chosen in ([i for i in hits if i in attached], list(hits)):
+            if chosen:
+                return [hits[i] for i in sorted(chosen)]
         pushes = []
         for token in sent:
             if token.i in inside or not token.is_alpha:
@@ -108,9 +115,6 @@ class TrainedMethod:
             push = max((w[label] - max(w[k] for k in range(len(w)) if k != label) for w in weights if w), default=0.0)
             if push > 0:
                 pushes.append((push, token.i, token.text))
-        if not pushes:  # the push came from the summed lexicon features: show those words
-            sign = 1 if self.model.classes[label] == "FAVOR" else -1
-            return [text for i, (w, text) in sorted(self.rules.hits(sent).items()) if w * sign > 0 and i not in inside]
         return [text for _, _, text in sorted(sorted(pushes, reverse=True)[:top], key=lambda p: p[1])]
 
 
