@@ -162,6 +162,19 @@ def test_stance_records_reported_stance_with_its_holder(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The miners were lining up behind Torres.", ("TORRES", "FAVOR", "WORKERS", ["lining"])),
+    ("Torres launched a campaign of support for the miners.", ("WORKERS", "FAVOR", "TORRES", ["support"])),
+    ("The miners refused to recognise Torres.", ("TORRES", "AGAINST", "WORKERS", ["recognise"])),
+    ("The miners did not trust Torres.", ("TORRES", "AGAINST", "WORKERS", ["trust"])),
+])
+def test_reported_stance_through_prepositions_nouns_and_refusals(tmp_path: Path, text: str,
+                                                                  expected: tuple) -> None:
+    out = rule_stance(tmp_path, "TORRES:\n  aliases: [Torres]\nWORKERS:\n  aliases: [the miners]\n", {}, text)
+    assert [(s.target, s.label, s.holder, s.evidence) for s in out.stance if s.holder] == [expected]
+
+
+@pytest.mark.slow
 def test_trained_stance_method_runs_with_the_shipped_classifier() -> None:
     stage = StanceStage(StanceStage.Config(targets=CONFIGS / "stance" / "targets.yml",
                                            lexicon=CONFIGS / "stance" / "lexicon.tsv",

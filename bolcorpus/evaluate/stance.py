@@ -18,7 +18,7 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -72,6 +72,7 @@ class Pair:
     spans: list[Any]
     others: dict[str, list[Any]]  # the other targets the sentence mentions
     evidence: list[str]  # the annotated words that carry the stance
+    reported: list[tuple[str, str]]  # (holder, label) of stances toward the target the sentence reports
 
 
 def read_annotations(path: Path, required: Sequence[str] = REQUIRED) -> list[dict[str, Any]]:
@@ -125,7 +126,9 @@ def load_pairs(path: Path, setup: Setup) -> list[Pair]:
         others = {t: [doc.char_span(s, e, alignment_mode="expand") for s, e in o] for t, o in found.items()
                   if t != row["target"]}
         evidence = list(row.get("evidence") or [])
-        pairs.append(Pair(row["id"], row["doc"], row["target"], row["label"], doc[:], spans, others, evidence))
+        reported = [(r["holder"], r["label"]) for r in row.get("reported") or []]
+        pairs.append(Pair(row["id"], row["doc"], row["target"], row["label"], doc[:], spans, others, evidence,
+                          reported))
     return pairs
 
 
@@ -138,7 +141,7 @@ def evidence_overlap(pairs: Sequence[Pair], records: Sequence[StanceRecord]) -> 
     """How well the evidence words match the annotated ones, on the pairs whose FAVOR or
     AGAINST label is right: micro-averaged precision and recall of content words.
 
-    >>> pair = Pair("x", "d", "MNR", "AGAINST", None, [], {}, ["the betrayal"])
+    >>> pair = Pair("x", "d", "MNR", "AGAINST", None, [], {}, ["the betrayal"], [])
     >>> evidence_overlap([pair], [StanceRecord("MNR", "AGAINST", -1.0, ["betrayal", "MNR"])])
     {'pairs': 1, 'precision': 0.5, 'recall': 1.0}
     """
@@ -148,6 +151,17 @@ def evidence_overlap(pairs: Sequence[Pair], records: Sequence[StanceRecord]) -> 
     predicted, annotated = sum(len(mine) for _, mine in right), sum(len(gold) for gold, _ in right)
     return {"pairs": len(right), "precision": hits / predicted if predicted else 0.0,
             "recall": hits / annotated if annotated else 0.0}
+
+
+def reported_overlap(pairs: Sequence[Pair], rules: RuleMethod, targets: Collection[str]) -> dict[str, float]:
+    """Stances the sentences report of other targets (``holder``): how many of the annotated
+    ones (whose holder is a target) are found with their label, and how many found are right."""
+    found = {(p.id, r.holder, r.label) for p in pairs for r in rules.reported(p.target, p.spans, {p.target: p.spans,
+                                                                                                   **p.others})}
+    annotated = {(p.id, holder, label) for p in pairs for holder, label in p.reported if holder in targets}
+    return {"annotated": len(annotated), "found": len(found),
+            "precision": len(found & annotated) / len(found) if found else 0.0,
+            "recall": len(found & annotated) / len(annotated) if annotated else 0.0}
 
 
 def evaluate_stance(config: Path, gold: Path, *, c: float = 0.1) -> dict[str, Any]:
@@ -162,7 +176,8 @@ def evaluate_stance(config: Path, gold: Path, *, c: float = 0.1) -> dict[str, An
         method = TrainedMethod(rules, LinearModel.load(setup.stance.classifier))
         results[f"stance.trained.v1 ({setup.stance.classifier.name} as configured)"] = _predict(method.predict, pairs)
     gold_labels = [p.label for p in pairs]
-    report: dict[str, Any] = {"pairs": len(pairs), "gold": str(gold), "methods": {}}
+    reported = reported_overlap(pairs, rules, set(load_targets(setup.stance.targets)))
+    report: dict[str, Any] = {"pairs": len(pairs), "gold": str(gold), "reported": reported, "methods": {}}
     for name, records in results.items():
         predicted = [r.label for r in records]
         per_target = {}
@@ -225,6 +240,10 @@ def format_stance_report(report: dict[str, Any]) -> str:
     for name, m in report["methods"].items():
         e = m["evidence"]
         lines.append(f"| {name} | {e['pairs']} | {e['precision']:.3f} | {e['recall']:.3f} |")
+    r = report["reported"]
+    lines += ["", f"Reported stances (a target's stance toward another, `holder`; the same in both methods): "
+              f"{r['found']} found, {r['annotated']} annotated; "
+              f"precision {r['precision']:.3f}, recall {r['recall']:.3f}."]
     names = list(report["methods"])
     lines += ["", "| target | pairs | " + " | ".join(f"{n} F_avg / acc." for n in names) + " |",
               "| --- | ---: | " + " | ".join("---:" for _ in names) + " |"]

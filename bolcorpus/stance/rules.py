@@ -20,9 +20,10 @@ the dependency parse ties to it are summed:
 
 Harm done to a target (it is the object or passive subject of "massacre") is not counted:
 the guidelines make victims NONE unless praised. Evaluative words elsewhere in the
-sentence count with ``clause_weight``. A sentence where another actor is the subject of a
-reporting verb toward the target ("the miners *denounced* Torres") also yields a record
-with that actor as ``holder``.
+sentence count with ``clause_weight``. A sentence where another actor takes a stance toward
+the target, as the subject of a verb or noun of support or opposition ("the miners
+*denounced* Torres", "*rallied to* the MNR", "a campaign of *support for* the miners",
+"*refused to recognise* him"), also yields a record with that actor as ``holder``.
 """
 
 from __future__ import annotations
@@ -46,13 +47,23 @@ QUOTES = frozenset({'"', "“", "”", "‘", "’", "'"})
 PREDICATES = frozenset({"dobj", "attr", "acomp", "oprd", "xcomp", "ccomp", "advcl", "prep", "pobj", "npadvmod"})
 MODIFIERS = frozenset({"amod", "compound", "appos", "acl", "relcl", "nmod", "advmod", "nummod", "poss"})
 HEAD_NOUN_DEPS = frozenset({"poss", "compound", "nmod", "amod"})
-# Verbs by which one actor takes a stance toward another: "the miners denounced Torres".
+# Words by which one actor takes a stance toward another ("the miners denounced Torres"); with a
+# preposition, the one the other actor hangs from ("rallied to the MNR", "a campaign of support for").
 REPORTING = {
     "support": 1.0, "favour": 1.0, "favor": 1.0, "welcome": 1.0, "defend": 1.0, "back": 1.0, "praise": 1.0,
+    "endorse": 1.0, "applaud": 1.0, "hail": 1.0, "acclaim": 1.0, "admire": 1.0, "trust": 1.0, "champion": 1.0,
+    "recognise": 1.0, "recognize": 1.0, "line behind": 1.0, "rally to": 1.0, "rally behind": 1.0,
+    "call for": 1.0, "side with": 1.0, "ally with": 1.0, "vote for": 1.0, "campaign for": 1.0,
+    "support for": 1.0, "sympathy for": 1.0, "loyalty to": 1.0,
     "denounce": -1.0, "criticise": -1.0, "criticize": -1.0, "oppose": -1.0, "accuse": -1.0, "repudiate": -1.0,
-    "distrust": -1.0, "reject": -1.0, "condemn": -1.0, "attack": -1.0,
+    "distrust": -1.0, "reject": -1.0, "condemn": -1.0, "attack": -1.0, "resist": -1.0, "fight": -1.0,
+    "combat": -1.0, "fear": -1.0, "hate": -1.0, "despise": -1.0, "mistrust": -1.0, "blame": -1.0,
+    "boycott": -1.0, "object to": -1.0, "protest against": -1.0, "fight against": -1.0, "turn against": -1.0,
+    "campaign against": -1.0, "struggle against": -1.0, "hatred of": -1.0, "hostility to": -1.0,
+    "opposition to": -1.0, "attack on": -1.0,
 }
-
+REFUSING = frozenset({"refuse", "fail", "decline"})  # "refused to recognise": the stance reversed
+CLIMBED = frozenset({"prep", "pobj", "dobj", "attr", "compound", "conj", "appos", "poss"})  # object to clause verb
 
 class RuleMethod:
     """Dependency-attached lexicon scoring (``stance.rules.v1``)."""
@@ -123,15 +134,14 @@ class RuleMethod:
         """Stances toward ``target`` that the sentence attributes to another mentioned actor."""
         records = []
         for span in spans:
-            verb = _governing_verb(span.root)
-            if verb is None or verb.lemma_ not in REPORTING:
+            taken = _stance_taken(mention_head(span))
+            if taken is None:
                 continue
-            subjects = [c for c in verb.children if c.dep_ in SUBJECTS]
+            verb, polarity, word = taken
             for holder, holder_spans in holders.items():
-                if holder != target and any(s.i in {t.i for h in holder_spans for t in h} for s in subjects):
-                    polarity = -REPORTING[verb.lemma_] if _negated(verb) else REPORTING[verb.lemma_]
+                if holder != target and any(s.i in {t.i for h in holder_spans for t in h} for s in _subjects(verb)):
                     label = "FAVOR" if polarity > 0 else "AGAINST"
-                    records.append(StanceRecord(target, label, polarity, [verb.text], holder))
+                    records.append(StanceRecord(target, label, polarity, [word.text], holder))
         return records
 
 
@@ -171,13 +181,31 @@ def mention_head(span: Any) -> Any:
     return head
 
 
-def _governing_verb(token: Any) -> Any:
-    """The verb of which ``token`` is an object (directly or through a preposition)."""
-    while token.dep_ in ("conj", "pobj", "prep", "compound"):
-        token = token.head
-    if token.dep_ in ("dobj", "ccomp", "xcomp", "attr") and token.head.pos_ in ("VERB", "AUX"):
-        return token.head
+def _stance_taken(head: Any) -> tuple[Any, float, Any] | None:
+    """``(verb, polarity, word)``: the word by which the subject of ``verb`` takes a stance
+    toward ``head`` ("denounced Torres", "lining up behind Torres", "a campaign of support for
+    the miners", "refused to recognise him"), climbing from the mention to its clause's verb."""
+    found: tuple[float, Any] | None = None
+    child = head
+    while child.dep_ in CLIMBED and child.head is not child:
+        token = child.head
+        key = f"{token.lemma_.lower()} {child.lower_}" if child.dep_ == "prep" else token.lemma_.lower()
+        if found is None and key in REPORTING and child.dep_ in ("prep", "dobj", "attr"):
+            negated = _negated(token) or (token.dep_ == "xcomp" and token.head.lemma_.lower() in REFUSING)
+            found = (-REPORTING[key] if negated else REPORTING[key], token)
+        if token.pos_ in ("VERB", "AUX"):
+            return (token, *found) if found else None
+        child = token
     return None
+
+
+def _subjects(verb: Any) -> list[Any]:
+    """The subjects of ``verb``, or of the verb it completes ("began to attack")."""
+    while True:
+        subjects = [c for c in verb.children if c.dep_ in SUBJECTS]
+        if subjects or verb.dep_ not in ("xcomp", "conj") or verb.head is verb:
+            return subjects
+        verb = verb.head
 
 
 def _prefixed(token: Any, prefix: str) -> bool:
