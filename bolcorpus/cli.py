@@ -204,11 +204,13 @@ def evaluate_stance_command(
 def stance_agreement_command(
     first: Annotated[Path, typer.Argument(help="One annotator's pairs (JSON lines).")],
     second: Annotated[Path, typer.Argument(help="Another annotator's labels of the same pair ids.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Inter-annotator agreement on the pairs two files share: F_avg, observed agreement, kappa."""
     from bolcorpus.evaluate.stance import compare_annotations, format_agreement_report
 
-    sys.stdout.write(format_agreement_report(_guard(lambda: compare_annotations(first, second))) + "\n")
+    report = _guard(lambda: compare_annotations(first, second))
+    sys.stdout.write((json.dumps(report, indent=2) if as_json else format_agreement_report(report)) + "\n")
 
 
 train_app = typer.Typer(help="Train a stage's model from its annotated data.", no_args_is_help=True)

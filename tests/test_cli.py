@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -65,12 +66,12 @@ def test_repair_diff_shows_removed_and_added_text(tmp_path: Path) -> None:
 
 def test_stance_agreement_of_the_shipped_annotations() -> None:
     stance = ROOT / "benchmarks" / "stance"
-    result = cli.invoke(app, ["evaluate", "stance-agreement", str(stance / "annotator1.jsonl"),
-                              str(stance / "annotator2.jsonl")])
+    files = [str(stance / "annotator1.jsonl"), str(stance / "annotator2.jsonl")]
+    result = cli.invoke(app, ["evaluate", "stance-agreement", *files])
     assert result.exit_code == 0, result.output
     assert "732 shared pairs (0 only in the first, 0 only in the second)." in result.stdout
-    figures = result.stdout.split("| ---: | ---: | ---: | ---: | ---: | ---: |\n")[1].splitlines()[0]
-    assert float(figures.split("|")[-2]) > 0.7  # Cohen's kappa: two annotators agree well beyond chance
+    report = json.loads(cli.invoke(app, ["evaluate", "stance-agreement", "--json", *files]).stdout)
+    assert report["pairs"] == 732 and report["kappa"] > 0.7  # two annotators agree well beyond chance
 
 
 def test_stance_evaluation_of_a_missing_file_exits_2_naming_it(tmp_path: Path) -> None:
