@@ -31,7 +31,7 @@ from bolcorpus.stance import LABELS, StanceRecord
 from bolcorpus.stance.features import pair_features
 from bolcorpus.stance.lexicon import load_lexicon
 from bolcorpus.stance.rules import RuleMethod
-from bolcorpus.stance.targets import find_mentions, load_targets
+from bolcorpus.stance.targets import Target, find_mentions, load_targets
 from bolcorpus.stance.trained import LinearModel, TrainedMethod, train
 
 REQUIRED = ("id", "doc", "text", "target", "label", "mention")
@@ -43,6 +43,7 @@ class Setup:
 
     stance: StanceStage.Config
     kb: Path
+    targets: dict[str, Target]
 
     def rules(self) -> RuleMethod:
         lexicon = load_lexicon(self.stance.lexicon)
@@ -57,7 +58,7 @@ def load_setup(config: Path, *, training: bool = False) -> Setup:
     assert isinstance(stance, StanceStage.Config) and isinstance(entities, Entities.Config)
     Entities.check_config(entities, config)
     StanceStage.check_config(stance.model_copy(update={"method": "stance.rules.v1"}) if training else stance, config)
-    return Setup(stance, entities.kb)
+    return Setup(stance, entities.kb, load_targets(stance.targets))
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ def load_pairs(path: Path, setup: Setup) -> list[Pair]:
     from bolcorpus.ner import load_domain_nlp
 
     rows = read_annotations(path)
-    targets = load_targets(setup.stance.targets)
+    targets = setup.targets
     unknown = sorted({r["target"] for r in rows} - set(targets))
     if unknown:
         raise ConfigError(f"{path}: targets {', '.join(unknown)} are not in {setup.stance.targets}; add them there")
@@ -176,7 +177,7 @@ def evaluate_stance(config: Path, gold: Path, *, c: float = 0.1) -> dict[str, An
         method = TrainedMethod(rules, LinearModel.load(setup.stance.classifier))
         results[f"stance.trained.v1 ({setup.stance.classifier.name} as configured)"] = _predict(method.predict, pairs)
     gold_labels = [p.label for p in pairs]
-    reported = reported_overlap(pairs, rules, set(load_targets(setup.stance.targets)))
+    reported = reported_overlap(pairs, rules, set(setup.targets))
     report: dict[str, Any] = {"pairs": len(pairs), "gold": str(gold), "reported": reported, "methods": {}}
     for name, records in results.items():
         predicted = [r.label for r in records]
