@@ -142,6 +142,20 @@ RULE_CASES = [  # (label, targets, lexicon, text, expected (label, evidence) per
     ("between-an-alliance", ARMY, {"unholy": (-1, 2.0)},
      "He fell to an unholy alliance between the landowners and the army.",
      [("AGAINST", ["unholy"])]),
+    ("hyphenated-terms-whole", MNR, {"anti-popular": (-1, 1.5), "popular": (1, 0.5), "co-opt": (-1, 1.0)},
+     "The MNR adopted anti-popular measures. The MNR succeeded in co-opting the leaders.",
+     [("AGAINST", ["anti-popular"]), ("AGAINST", ["co-opting"])]),
+    ("describing-words-inside-a-mention", "MILITARY:\n  aliases: [military dictatorship, gorilas]\n",
+     {"dictatorship": (-1, 1.0), "gorila": (-1, 1.0)},
+     "Bolivia lived under a military dictatorship. The gorilas met.",
+     [("AGAINST", ["dictatorship"]), ("NONE", [])]),
+    ("capitalised-names-not-evaluation", "COB:\n  aliases: [the COB]\n", {"popular": (1, 1.0)},
+     "Then the COB presented the Mandate of the Popular Forces. Then the COB presented a popular mandate.",
+     [("NONE", []), ("FAVOR", ["popular"])]),
+    ("another-targets-evaluation-not-counted", ARMY + "WORKERS:\n  aliases: [the miners]\n",
+     {"savagely": (-1, 1.5), "repress": (-1, 1.5), "massacre": (-1, 2.0)},
+     "The army savagely repressed and massacred the miners.",
+     [("AGAINST", ["savagely", "repressed"]), ("NONE", [])]),
 ]
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from bolcorpus.stance.rules import RuleMethod, attached_tokens, mention_head
+from bolcorpus.stance.rules import RuleMethod, attached_tokens, mention_head, naming_tokens
 
 
 def pair_features(method: RuleMethod, sent: Any, target: str, spans: list[Any],
@@ -29,12 +29,13 @@ def pair_features(method: RuleMethod, sent: Any, target: str, spans: list[Any],
     others = {t: s for t, s in (others or {}).items() if t != target}
     hits = method.hits(sent)
     inside = {t.i for span in spans for t in span}
-    attached = {t.i for span in spans for t in attached_tokens(span)}
+    naming = naming_tokens(spans)
+    attached = {t.i for span in spans for t in (*span, *attached_tokens(span))}
     theirs = {t.i for other in others.values() for span in other for t in (*span, *attached_tokens(span))} - attached
     role = role_of(mention_head(spans[0]))
     features: defaultdict[str, float] = defaultdict(float)
     for i, (weight, text) in hits.items():
-        if i in inside:
+        if i in naming:
             continue
         where = "attached" if i in attached else "other" if i in theirs else "sentence"
         sign = "positive" if weight > 0 else "negative"

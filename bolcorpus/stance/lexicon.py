@@ -1,29 +1,34 @@
 """The stance lexicon (``configs/stance/lexicon.tsv``): evaluative terms with signed weights.
 
->>> lex = StanceLexicon({"betray": -1.5, "sell out": -2.0})
->>> lex.weight("betray"), lex.weight("neutral")
-(-1.5, None)
+A term is a lemma or lemmas joined by spaces; a hyphenated term matches as spaCy splits it
+("anti-popular" is the three tokens "anti", "-", "popular").
+
+>>> lex = StanceLexicon({"betray": -1.5, "sell out": -2.0, "anti-popular": -1.5})
+>>> lex.weight("betray"), lex.weight("neutral"), lex.weight("anti - popular"), lex.max_words
+(-1.5, None, -1.5, 3)
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 from bolcorpus.errors import ConfigError
 
 NEGATORS = frozenset({"not", "no", "never", "n't", "nor", "without", "hardly", "neither"})
+HYPHEN = re.compile(r"\s*-\s*")
 
 
 class StanceLexicon:
     """Term (a lemma, or lemmas joined by spaces) → polarity × weight."""
 
     def __init__(self, weights: dict[str, float]) -> None:
-        self.weights = weights
-        self.max_words = max((len(t.split()) for t in weights), default=1)
+        self.weights = {_tokens(t): w for t, w in weights.items()}
+        self.max_words = max((len(t.split()) for t in self.weights), default=1)
 
     def weight(self, term: str) -> float | None:
-        return self.weights.get(term.lower())
+        return self.weights.get(_tokens(term))
 
 
 def load_lexicon(path: Path) -> StanceLexicon:
@@ -37,3 +42,8 @@ def load_lexicon(path: Path) -> StanceLexicon:
             except (KeyError, TypeError, ValueError, AttributeError):
                 raise ConfigError(f"{path}: line {n} is not 'term<TAB>polarity<TAB>weight'") from None
     return StanceLexicon(weights)
+
+
+def _tokens(term: str) -> str:
+    """``term`` lowercased, its hyphens standing apart as spaCy's tokens do."""
+    return HYPHEN.sub(" - ", term.strip().lower())

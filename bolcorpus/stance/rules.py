@@ -3,7 +3,8 @@
 For each mention of a target, the evaluative words (``configs/stance/lexicon.tsv``) that
 the dependency parse ties to it are summed:
 
-- words modifying the mention ("the *fascist* Banzer", "the officers who *betrayed*…");
+- words modifying the mention ("the *fascist* Banzer", "the officers who *betrayed*…"), or
+  inside it where they describe rather than name it ("a military *dictatorship*");
 - the predicate of which it is the subject ("Ovando … could *massacre*", "Torres had a
   *confused* record"), with the predicate's adverbs ("*savagely* repressed");
 - the noun it is the possessor, compound or "of"/"by"/"between" complement of ("the Barrientos
@@ -20,10 +21,15 @@ the dependency parse ties to it are summed:
 
 Harm done to a target (it is the object or passive subject of "massacre") is not counted:
 the guidelines make victims NONE unless praised. Evaluative words elsewhere in the
-sentence count with ``clause_weight``. A sentence where another actor takes a stance toward
-the target, as the subject of a verb or noun of support or opposition ("the miners
-*denounced* Torres", "*rallied to* the MNR", "a campaign of *support for* the miners",
-"*refused to recognise* him"), also yields a record with that actor as ``holder``.
+sentence count with ``clause_weight``, except those attached to another target mentioned
+there (its evaluation, not this one's: "the army *savagely repressed* the miners").
+Capitalised words are names, not evaluation ("the *Popular* Forces"); a hyphenated term
+is matched whole ("*anti-popular*").
+
+A sentence where another actor takes a stance toward the target, as the subject of a verb
+or noun of support or opposition ("the miners *denounced* Torres", "*rallied to* the MNR",
+"a campaign of *support for* the miners", "*refused to recognise* him"), also yields a
+record with that actor as ``holder``.
 """
 
 from __future__ import annotations
@@ -79,11 +85,13 @@ class RuleMethod:
                 ) -> list[StanceRecord]:
         """Records for each target of ``mentions`` (token spans in ``sent``)."""
         hits = self.hits(sent)
+        holders = holders or mentions
         records = []
         for target, spans in mentions.items():
-            score, evidence = self.score(sent, spans, hits)
+            others = [span for other, other_spans in holders.items() if other != target for span in other_spans]
+            score, evidence = self.score(sent, spans, hits, others)
             records.append(StanceRecord(target, self.label(score), round(math.tanh(score / 2), 4), evidence))
-            records += self.reported(target, spans, holders or mentions)
+            records += self.reported(target, spans, holders)
         return records
 
     def label(self, score: float) -> str:
@@ -93,17 +101,24 @@ class RuleMethod:
         """Token index → (signed weight, text) of each lexicon term in the sentence, negation applied."""
         found: dict[int, tuple[float, str]] = {}
         tokens = list(sent)
+        covered = 0  # the tokens before this are part of a term already found
         for n, token in enumerate(tokens):
+            if n < covered:
+                continue
             for size in range(min(self.lexicon.max_words, len(tokens) - n), 0, -1):
                 words = tokens[n : n + size]
                 weight = self.lexicon.weight(" ".join(t.lemma_ for t in words))
-                if weight is None and size == 1:
-                    weight = self.lexicon.weight(token.lower_)
+                if weight is None:  # "clear-sighted": the lemmas of a compound may not be its words'
+                    weight = self.lexicon.weight(" ".join(t.lower_ for t in words))
+                if weight is not None and all(_named(t) for t in words):
+                    break  # "the Popular Assembly", "the ultra Right": a name, not an evaluation
                 if weight is not None:
-                    # "not heroic", "anti-popular", "incapable of an effective resistance"
+                    # "not heroic", "anti-popular" (a term without "anti"), "incapable of an effective resistance"
                     if (_negated(token) or _prefixed(token, "anti")) != _shifted(token):
                         weight = -weight
-                    found[token.i] = (weight, " ".join(t.text for t in words))
+                    term = sent.doc[token.i : token.i + size]  # kept at its root: "co-opting" at "opting"
+                    found[term.root.i] = (weight, term.text)
+                    covered = n + size
                     break
         for start, end in _scare_quotes(tokens):  # the "progressive" period: irony cancels the word's own polarity
             found[tokens[start].i] = (SCARE_QUOTE_WEIGHT, " ".join(t.text for t in tokens[start:end]))
@@ -114,15 +129,16 @@ class RuleMethod:
                 found.setdefault(token.i, (SCARE_QUOTE_WEIGHT, token.doc[token.i - 2 : token.i + 1].text))
         return found
 
-    def score(self, sent: Any, spans: list[Any], hits: dict[int, tuple[float, str]]) -> tuple[float, list[str]]:
-        """The summed polarity of the words attached to the mentions, and those words."""
-        inside = {t.i for span in spans for t in span}
-        attached: set[int] = set()
-        for span in spans:
-            attached |= {t.i for t in attached_tokens(span)}
+    def score(self, sent: Any, spans: list[Any], hits: dict[int, tuple[float, str]],
+              others: list[Any] | None = None) -> tuple[float, list[str]]:
+        """The summed polarity of the words attached to the mentions, and those words; the words
+        attached to ``others`` (other actors' mentions) are their evaluation, not counted."""
+        naming = naming_tokens(spans)
+        attached = {t.i for span in spans for t in (*span, *attached_tokens(span))}
+        theirs = {t.i for span in others or [] for t in (*span, *attached_tokens(span))} - attached
         total, evidence = 0.0, []
         for i, (weight, text) in sorted(hits.items()):
-            if i in inside:
+            if i in naming or i in theirs:
                 continue
             factor = 1.0 if i in attached else self.clause_weight
             total += factor * weight
@@ -172,6 +188,13 @@ def attached_tokens(span: Any) -> Iterable[Any]:
         yield from (c for c in owner.children if c.dep_ in ("amod", "advmod"))
 
 
+def naming_tokens(spans: list[Any]) -> set[int]:
+    """The indices of the mentions that are only a name ("gorilas", "imperialism"); in a longer
+    mention, the evaluative words describe the target ("a military *dictatorship*", "the
+    *coup-mongering* military"), capitalised names excepted (see :meth:`RuleMethod.hits`)."""
+    return {t.i for span in spans if sum(t.is_alpha and not t.is_stop for t in span) < 2 for t in span}
+
+
 def mention_head(span: Any) -> Any:
     """The token that stands for the mention in its clause: its root, or the first conjunct
     it is coordinated with ("Torres and Ovando betrayed": "Torres" for both)."""
@@ -206,6 +229,11 @@ def _subjects(verb: Any) -> list[Any]:
         if subjects or verb.dep_ not in ("xcomp", "conj") or verb.head is verb:
             return subjects
         verb = verb.head
+
+
+def _named(token: Any) -> bool:
+    """A proper noun, or a capitalised word inside the sentence (a name's part in this prose)."""
+    return token.pos_ == "PROPN" or (token.text[:1].isupper() and token.i > token.sent.start)
 
 
 def _prefixed(token: Any, prefix: str) -> bool:
