@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from bolcorpus.config import NlpConfig
-from bolcorpus.document import Document
+from bolcorpus.document import Document, Entity
 from bolcorpus.registry import rules, stages
 from bolcorpus.stages.base import MapStage, replace
 from bolcorpus.stages.entities import Entities
@@ -93,13 +94,17 @@ def test_entities_stage_links_mentions_with_titles_possessives_and_context(tmp_p
     assert all(text[e.start : e.end] == e.text for e in out.entities)
 
 
-def rule_stance(tmp_path: Path, targets: str, lexicon: dict[str, tuple[int, float]], text: str) -> Document:
-    """``text`` segmented and tagged by the rule method with these targets (YAML) and lexicon."""
+def rule_stance(tmp_path: Path, targets: str, lexicon: dict[str, tuple[int, float]], text: str,
+                people: tuple[str, ...] = ()) -> Document:
+    """``text`` segmented and tagged by the rule method with these targets (YAML) and lexicon;
+    ``people``: the names the entities stage found as PERSON."""
     (tmp_path / "t.yml").write_text(targets)
     rows = "".join(f"{term}\t{polarity}\t{weight}\t\n" for term, (polarity, weight) in lexicon.items())
     (tmp_path / "l.tsv").write_text("term\tpolarity\tweight\tnote\n" + rows)
     config = StanceStage.Config(method="stance.rules.v1", targets=tmp_path / "t.yml", lexicon=tmp_path / "l.tsv")
-    (out,) = StanceStage(config, NlpConfig()).run(Segment(Segment.Config(), NlpConfig()).run([doc(text)]))
+    entities = [Entity(m.start(), m.end(), "PERSON", name) for name in people for m in re.finditer(name, text)]
+    (segmented,) = Segment(Segment.Config(), NlpConfig()).run([doc(text, entities=entities)])
+    (out,) = StanceStage(config, NlpConfig()).run([segmented])
     return out
 
 
@@ -165,6 +170,17 @@ RULE_CASES = [  # (label, targets, lexicon, text, expected (label, evidence) per
 def test_stance_rules_cases(tmp_path: Path, targets: str, lexicon: dict, text: str, expected: list) -> None:
     out = rule_stance(tmp_path, targets, lexicon, text)
     assert [(s.label, s.evidence) for s in out.stance] == expected
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("people", "expected"), [
+    (("Barrientos",), ("AGAINST", ["brutal"])),  # "his": the one person the sentence names
+    (("Barrientos", "Lechin"), ("NONE", [])),  # "his" could be Lechin's
+])
+def test_stance_rules_read_a_persons_pronouns(tmp_path: Path, people: tuple, expected: tuple) -> None:
+    out = rule_stance(tmp_path, "BARRIENTOS:\n  aliases: [Barrientos]\n", {"brutal": (-1, 1.5)},
+                      "Barrientos met Lechin, and his brutal measures followed.", people)
+    assert [(s.label, s.evidence) for s in out.stance] == [expected]
 
 
 @pytest.mark.slow

@@ -90,6 +90,7 @@ class StanceStage(Stage):
         for doc, parsed in pipe_spans(nlp, items, target_sentences, batch_size=batch_size, disable=["ner"]):
             records = []
             for (index, mentions), spacy_doc in zip(found.pop(doc.id), parsed):
+                _set_entities(spacy_doc, doc, index)
                 spans = {t: [spacy_doc.char_span(s, e, alignment_mode="expand") for s, e in offsets]
                          for t, offsets in mentions.items()}
                 for found_record in self.method.predict(spacy_doc[:], spans):
@@ -109,3 +110,14 @@ class StanceStage(Stage):
         entities = [(e.start - s.start, e.end - s.start, e.entity_id) for e in doc.entities
                     if s.start <= e.start and e.end <= s.end]
         return find_mentions(doc.text[s.start : s.end], entities, self.targets)
+
+
+def _set_entities(spacy_doc: Any, doc: Document, index: int) -> None:
+    """Give the parsed sentence ``index`` the entities the entities stage found in it, as the
+    stance methods read them (a person's pronouns: :func:`bolcorpus.stance.rules.with_pronouns`)."""
+    from spacy.util import filter_spans
+
+    start, end = doc.sentences[index].start, doc.sentences[index].end
+    spans = [spacy_doc.char_span(e.start - start, e.end - start, label=e.label, kb_id=e.entity_id or "",
+                                 alignment_mode="expand") for e in doc.entities if start <= e.start and e.end <= end]
+    spacy_doc.ents = filter_spans([s for s in spans if s is not None])

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from bolcorpus.stance.rules import RuleMethod, attached_tokens, mention_head, naming_tokens
+from bolcorpus.stance.rules import RuleMethod, attached_tokens, mention_head, naming_tokens, with_pronouns
 
 
 def pair_features(method: RuleMethod, sent: Any, target: str, spans: list[Any],
@@ -28,6 +28,7 @@ def pair_features(method: RuleMethod, sent: Any, target: str, spans: list[Any],
     """
     others = {t: s for t, s in (others or {}).items() if t != target}
     hits = method.hits(sent)
+    spans = with_pronouns(sent, spans)
     inside = {t.i for span in spans for t in span}
     naming = naming_tokens(spans)
     attached = {t.i for span in spans for t in (*span, *attached_tokens(span))}

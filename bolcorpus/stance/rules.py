@@ -13,6 +13,8 @@ the dependency parse ties to it are summed:
 - for a passive subject, what it is made into or tied to and the circumstances of its conduct
   ("transformed into a *bureaucratically manipulated* body", "after a *heroic* resistance the
   miners were overwhelmed"), but not the verb of harm done to it;
+- the same for a person's pronouns, where the sentence names no other person ("*his*
+  violently repressive measures");
 - a negation on the word or its governing verb flips the polarity ("not only" does not), and
   so does a word of lack or failure that governs it ("*incapable* of an effective resistance");
 - distancing markers ("so-called", "confidently expected", "ironically") and scare quotes
@@ -69,6 +71,7 @@ REPORTING = {
     "opposition to": -1.0, "attack on": -1.0,
 }
 REFUSING = frozenset({"refuse", "fail", "decline"})  # "refused to recognise": the stance reversed
+PRONOUNS = frozenset({"he", "his", "him", "himself"})
 CLIMBED = frozenset({"prep", "pobj", "dobj", "attr", "compound", "conj", "appos", "poss"})  # object to clause verb
 
 class RuleMethod:
@@ -133,6 +136,7 @@ class RuleMethod:
               others: list[Any] | None = None) -> tuple[float, list[str]]:
         """The summed polarity of the words attached to the mentions, and those words; the words
         attached to ``others`` (other actors' mentions) are their evaluation, not counted."""
+        spans = with_pronouns(sent, spans)
         naming = naming_tokens(spans)
         attached = {t.i for span in spans for t in (*span, *attached_tokens(span))}
         theirs = {t.i for span in others or [] for t in (*span, *attached_tokens(span))} - attached
@@ -186,6 +190,16 @@ def attached_tokens(span: Any) -> Iterable[Any]:
             owner = owner.head.head  # the miners by the army": the agent of the repression, not of the miners
         yield owner
         yield from (c for c in owner.children if c.dep_ in ("amod", "advmod"))
+
+
+def with_pronouns(sent: Any, spans: list[Any]) -> list[Any]:
+    """The mentions of a person, with the pronouns of ``sent`` that can only be theirs: the
+    sentence names no other person ("Barrientos destroyed …, *his* violently repressive
+    measures …")."""
+    people = {e.kb_id_ or e.text for e in sent.ents if e.label_ == "PERSON"}
+    if len(people) != 1 or spans[0].root.ent_type_ != "PERSON":
+        return spans
+    return [*spans, *(sent.doc[t.i : t.i + 1] for t in sent if t.lower_ in PRONOUNS)]
 
 
 def naming_tokens(spans: list[Any]) -> set[int]:

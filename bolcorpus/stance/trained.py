@@ -18,7 +18,7 @@ from typing import Any
 from bolcorpus.errors import ConfigError
 from bolcorpus.stance import StanceRecord
 from bolcorpus.stance.features import pair_features
-from bolcorpus.stance.rules import RuleMethod, attached_tokens, naming_tokens
+from bolcorpus.stance.rules import RuleMethod, attached_tokens, naming_tokens, with_pronouns
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ class TrainedMethod:
             label = self.model.classes[best]
             probability = _softmax(scores)[best]
             score = 0.0 if label == "NONE" else probability if label == "FAVOR" else -probability
-            evidence = self.evidence(sent, spans, best) if label != "NONE" else []
+            evidence = self.evidence(sent, with_pronouns(sent, spans), best) if label != "NONE" else []
             records.append(StanceRecord(target, label, round(score, 4), evidence))
             records += self.rules.reported(target, spans, holders or mentions)
         return records
