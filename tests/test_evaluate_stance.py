@@ -107,6 +107,8 @@ def test_agreement_of_two_annotators(tmp_path: Path) -> None:
     ("not json", "line 1 is not JSON"),
     ('{"id": "x", "label": "NONE"}', "line 1 lacks doc, text, target, mention"),
     ('{"id": "x", "doc": "d", "text": "t", "target": "US", "mention": "t", "label": "PRO"}', "label 'PRO'"),
+    ('{"id": "x", "doc": "d", "text": "The army", "target": "MILITARY", "mention": "the Army", "label": "NONE"}',
+     "line 1: mention 'the Army' is not in the text"),
     ("", "no annotated pairs"),
 ])
 def test_bad_annotations_name_the_file_line_and_problem(tmp_path: Path, line: str, problem: str) -> None:

@@ -95,6 +95,9 @@ def read_annotations(path: Path, required: Sequence[str] = REQUIRED) -> list[dic
             raise ConfigError(f"{path}: line {n} lacks {', '.join(missing)}; see GUIDELINES.md §1 for the fields")
         if row["label"] not in LABELS:
             raise ConfigError(f"{path}: line {n}: label {row['label']!r} is not one of {', '.join(LABELS)}")
+        if "mention" in required and row["mention"] not in row["text"]:
+            raise ConfigError(f"{path}: line {n}: mention {row['mention']!r} is not in the text; "
+                              "give the exact substring (GUIDELINES.md §1)")
         rows.append(row)
     if not rows:
         raise ConfigError(f"{path}: no annotated pairs; write one JSON object per line")
@@ -331,7 +334,7 @@ def _content_words(phrases: Sequence[str]) -> set[str]:
 
 
 def _annotated(text: str, mention: str) -> tuple[int, int]:
-    start = max(text.find(mention), 0)
+    start = text.index(mention)  # checked by read_annotations
     return start, start + len(mention)
 
 
