@@ -70,7 +70,20 @@ def test_other_annotations_score_the_configured_classifier_and_threshold(small_g
     assert report["methods"]["stance.rules.v1"]["f_avg"] > 0
     shutil.copy(ROOT / "configs/stance/classifier.json", tmp_path / "classifier.json")
     strict = evaluate_stance(write_config(tmp_path, threshold=1000.0), small_gold)  # the config's threshold
-    assert strict["methods"]["stance.rules.v1"]["f_avg"] == 0.0  # nothing reaches it: all NONE
+    rules = strict["methods"]["stance.rules.v1"]
+    assert rules["f_avg"] == 0.0  # nothing reaches it: all NONE
+    assert rules["confusion"] == {"AGAINST/NONE": 8, "FAVOR/NONE": 6, "NONE/NONE": 6}
+    assert "| stance.rules.v1 | 0 / 0 / 6 | 0 / 0 / 8 | 0 / 0 / 6 |" in format_stance_report(strict)
+    assert "No FAVOR" not in format_stance_report(strict)
+
+
+@pytest.mark.slow
+def test_a_label_nobody_annotated_is_said_in_the_report(small_gold: Path, tmp_path: Path) -> None:
+    rows = [json.loads(line) for line in small_gold.read_text().splitlines()]
+    gold = tmp_path / "no_favor.jsonl"
+    gold.write_text("".join(json.dumps(r) + "\n" for r in rows if r["label"] != "FAVOR"))
+    report = format_stance_report(evaluate_stance(ROOT / "configs" / "default.toml", gold))
+    assert "No FAVOR pair is annotated here" in report
 
 
 @pytest.mark.slow

@@ -207,8 +207,7 @@ def compare_annotations(first: Path, second: Path) -> dict[str, Any]:
     x, y = [a[i] for i in shared], [b[i] for i in shared]
     return {"first": str(first), "second": str(second), "pairs": len(shared),
             "only_first": len(a) - len(shared), "only_second": len(b) - len(shared),
-            "kappa": float(cohen_kappa_score(x, y, labels=list(LABELS))), **_measures(x, y),
-            "confusion": {f"{p}/{q}": n for (p, q), n in sorted(Counter(zip(x, y)).items())}}
+            "kappa": float(cohen_kappa_score(x, y, labels=list(LABELS))), **_measures(x, y)}
 
 
 def train_model(rules: RuleMethod, pairs: Sequence[Pair], *, c: float = 0.1) -> LinearModel:
@@ -239,6 +238,16 @@ def format_stance_report(report: dict[str, Any]) -> str:
         low, high = m["f_avg_95"]
         lines.append(f"| {name} | {m['f_avg']:.3f} | {low:.2f}–{high:.2f} | {m['f1_favor']:.3f} "
                      f"| {m['f1_against']:.3f} | {m['accuracy']:.3f} | {met} |")
+    annotated = {cell.split("/")[0] for m in report["methods"].values() for cell in m["confusion"]}
+    absent = [label for label in ("FAVOR", "AGAINST") if label not in annotated]
+    if absent:
+        lines += ["", f"No {' or '.join(absent)} pair is annotated here: its F1 is 0 by convention and F_avg cannot "
+                  "pass 0.5, so read the accuracy and the confusion counts."]
+    lines += ["", "Confusion: annotated label (rows) against predicted FAVOR / AGAINST / NONE.", "",
+              "| method | " + " | ".join(LABELS) + " |", "| --- | " + " | ".join("---:" for _ in LABELS) + " |"]
+    for name, m in report["methods"].items():
+        cells = [" / ".join(str(m["confusion"].get(f"{row}/{col}", 0)) for col in LABELS) for row in LABELS]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
     lines += ["", "Evidence: content words shared with the annotated evidence, on the pairs whose FAVOR or "
               "AGAINST label is right.", "", "| method | pairs | precision | recall |", "| --- | ---: | ---: | ---: |"]
     for name, m in report["methods"].items():
@@ -301,7 +310,8 @@ def _trained_on(classifier: Path) -> str | None:
 def _measures(gold: Sequence[str], predicted: Sequence[str]) -> dict[str, Any]:
     return {"f_avg": f_avg(gold, predicted), "f_avg_95": _bootstrap(gold, predicted),
             "accuracy": _accuracy(gold, predicted),
-            "f1_favor": _f1(gold, predicted, "FAVOR"), "f1_against": _f1(gold, predicted, "AGAINST")}
+            "f1_favor": _f1(gold, predicted, "FAVOR"), "f1_against": _f1(gold, predicted, "AGAINST"),
+            "confusion": {f"{p}/{q}": n for (p, q), n in sorted(Counter(zip(gold, predicted)).items())}}
 
 
 def _bootstrap(gold: Sequence[str], predicted: Sequence[str], *, resamples: int = 1000) -> tuple[float, float]:
