@@ -154,6 +154,8 @@ RULE_CASES = [  # (label, targets, lexicon, text, expected (label, evidence) per
      {"dictatorship": (-1, 1.0), "gorila": (-1, 1.0)},
      "Bolivia lived under a military dictatorship. The gorilas met.",
      [("AGAINST", ["dictatorship"]), ("NONE", [])]),
+    ("a-term-around-the-mention-is-said-of-another", "WORKERS:\n  aliases: [working class]\n",
+     {"anti-working class": (-1, 1.5)}, "The universities joined anti-working class movements.", [("NONE", [])]),
     ("capitalised-names-not-evaluation", "COB:\n  aliases: [the COB]\n", {"popular": (1, 1.0)},
      "Then the COB presented the Mandate of the Popular Forces. Then the COB presented a popular mandate.",
      [("NONE", []), ("FAVOR", ["popular"])]),

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from bolcorpus.stance.rules import RuleMethod, attached_tokens, mention_head, naming_tokens, with_pronouns
+from bolcorpus.stance.rules import RuleMethod, attached_tokens, mention_head, not_of, with_pronouns
 
 
 def pair_features(method: RuleMethod, sent: Any, target: str, spans: list[Any],
@@ -30,13 +30,13 @@ def pair_features(method: RuleMethod, sent: Any, target: str, spans: list[Any],
     hits = method.hits(sent)
     spans = with_pronouns(sent, spans)
     inside = {t.i for span in spans for t in span}
-    naming = naming_tokens(spans)
+    unsaid = not_of(spans, hits)
     attached = {t.i for span in spans for t in (*span, *attached_tokens(span))}
     theirs = {t.i for other in others.values() for span in other for t in (*span, *attached_tokens(span))} - attached
     role = role_of(mention_head(spans[0]))
     features: defaultdict[str, float] = defaultdict(float)
-    for i, (weight, text) in hits.items():
-        if i in naming:
+    for i, (weight, text, _) in hits.items():
+        if i in unsaid:
             continue
         where = "attached" if i in attached else "other" if i in theirs else "sentence"
         sign = "positive" if weight > 0 else "negative"

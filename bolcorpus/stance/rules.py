@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from bolcorpus.stance import StanceRecord
 from bolcorpus.stance.lexicon import NEGATORS, StanceLexicon
@@ -74,6 +74,17 @@ REFUSING = frozenset({"refuse", "fail", "decline"})  # "refused to recognise": t
 PRONOUNS = frozenset({"he", "his", "him", "himself"})
 CLIMBED = frozenset({"prep", "pobj", "dobj", "attr", "compound", "conj", "appos", "poss"})  # object to clause verb
 
+class Hit(NamedTuple):
+    """A lexicon term (or distancing mark) in a sentence: signed weight, text, token indices."""
+
+    weight: float
+    text: str
+    tokens: range
+
+
+Hits = dict[int, Hit]  # by the index of the term's root
+
+
 class RuleMethod:
     """Dependency-attached lexicon scoring (``stance.rules.v1``)."""
 
@@ -100,9 +111,9 @@ class RuleMethod:
     def label(self, score: float) -> str:
         return "FAVOR" if score >= self.threshold else "AGAINST" if score <= -self.threshold else "NONE"
 
-    def hits(self, sent: Any) -> dict[int, tuple[float, str]]:
+    def hits(self, sent: Any) -> Hits:
         """Token index → (signed weight, text) of each lexicon term in the sentence, negation applied."""
-        found: dict[int, tuple[float, str]] = {}
+        found: Hits = {}
         tokens = list(sent)
         covered = 0  # the tokens before this are part of a term already found
         for n, token in enumerate(tokens):
@@ -120,29 +131,35 @@ class RuleMethod:
                     if (_negated(token) or _prefixed(token, "anti")) != _shifted(token):
                         weight = -weight
                     term = sent.doc[token.i : token.i + size]  # kept at its root: "co-opting" at "opting"
-                    found[term.root.i] = (weight, term.text)
+                    found[term.root.i] = Hit(weight, term.text, range(term.start, term.end))
                     covered = n + size
                     break
         for start, end in _scare_quotes(tokens):  # the "progressive" period: irony cancels the word's own polarity
-            found[tokens[start].i] = (SCARE_QUOTE_WEIGHT, " ".join(t.text for t in tokens[start:end]))
+            quoted = range(tokens[start].i, tokens[end - 1].i + 1)
+            for i in [i for i, hit in found.items() if set(hit.tokens) & set(quoted)]:
+                del found[i]
+            found[quoted.start] = Hit(SCARE_QUOTE_WEIGHT, sent.doc[quoted.start : quoted.stop].text, quoted)
         for token in tokens:  # "the POR *confidently* expected", "*so-called*": the author keeps a distance
             if token.lower_ in DISTANCING:
-                found.setdefault(token.i, (SCARE_QUOTE_WEIGHT, token.text))
+                marker = sent.doc[token.i : token.i + 1]
             elif token.lower_ == "called" and _prefixed(token, "so"):
-                found.setdefault(token.i, (SCARE_QUOTE_WEIGHT, token.doc[token.i - 2 : token.i + 1].text))
+                marker = sent.doc[token.i - 2 : token.i + 1]
+            else:
+                continue
+            found.setdefault(token.i, Hit(SCARE_QUOTE_WEIGHT, marker.text, range(marker.start, marker.end)))
         return found
 
-    def score(self, sent: Any, spans: list[Any], hits: dict[int, tuple[float, str]],
-              others: list[Any] | None = None) -> tuple[float, list[str]]:
+    def score(self, sent: Any, spans: list[Any], hits: Hits, others: list[Any] | None = None
+              ) -> tuple[float, list[str]]:
         """The summed polarity of the words attached to the mentions, and those words; the words
         attached to ``others`` (other actors' mentions) are their evaluation, not counted."""
         spans = with_pronouns(sent, spans)
-        naming = naming_tokens(spans)
+        unsaid = not_of(spans, hits)
         attached = {t.i for span in spans for t in (*span, *attached_tokens(span))}
         theirs = {t.i for span in others or [] for t in (*span, *attached_tokens(span))} - attached
         total, evidence = 0.0, []
-        for i, (weight, text) in sorted(hits.items()):
-            if i in naming or i in theirs:
+        for i, (weight, text, _) in sorted(hits.items()):
+            if i in unsaid or i in theirs:
                 continue
             factor = 1.0 if i in attached else self.clause_weight
             total += factor * weight
@@ -202,11 +219,18 @@ def with_pronouns(sent: Any, spans: list[Any]) -> list[Any]:
     return [*spans, *(sent.doc[t.i : t.i + 1] for t in sent if t.lower_ in PRONOUNS)]
 
 
-def naming_tokens(spans: list[Any]) -> set[int]:
-    """The indices of the mentions that are only a name ("gorilas", "imperialism"); in a longer
-    mention, the evaluative words describe the target ("a military *dictatorship*", "the
-    *coup-mongering* military"), capitalised names excepted (see :meth:`RuleMethod.hits`)."""
-    return {t.i for span in spans if sum(t.is_alpha and not t.is_stop for t in span) < 2 for t in span}
+def not_of(spans: list[Any], hits: Hits) -> set[int]:
+    """The hits that do not evaluate the mentions: inside a mention that is only a name
+    ("gorilas", "imperialism"), or a term the mention is part of ("*anti-working class*
+    movements" is said of the movements).
+
+    In a longer mention the evaluative words describe the target ("a military
+    *dictatorship*", "the *coup-mongering* military"); capitalised names are no hits at all
+    (see :meth:`RuleMethod.hits`).
+    """
+    inside = {t.i for span in spans for t in span}
+    names = {t.i for span in spans if sum(t.is_alpha and not t.is_stop for t in span) < 2 for t in span}
+    return {i for i, hit in hits.items() if i in names or (inside & set(hit.tokens) and not set(hit.tokens) <= inside)}
 
 
 def mention_head(span: Any) -> Any:

@@ -18,7 +18,7 @@ from typing import Any
 from bolcorpus.errors import ConfigError
 from bolcorpus.stance import StanceRecord
 from bolcorpus.stance.features import pair_features
-from bolcorpus.stance.rules import RuleMethod, attached_tokens, naming_tokens, with_pronouns
+from bolcorpus.stance.rules import RuleMethod, attached_tokens, not_of, with_pronouns
 
 
 @dataclass(frozen=True)
@@ -99,9 +99,10 @@ class TrainedMethod:
         """The words that carry ``label``: the lexicon words of its polarity attached to the
         mention, else those elsewhere in the sentence, else the words whose features pushed
         the model most toward it."""
-        inside, naming = {t.i for span in spans for t in span}, naming_tokens(spans)
+        inside, found = {t.i for span in spans for t in span}, self.rules.hits(sent)
         sign = 1 if self.model.classes[label] == "FAVOR" else -1
-        hits = {i: text for i, (w, text) in self.rules.hits(sent).items() if w * sign > 0 and i not in naming}
+        unsaid = not_of(spans, found)
+        hits = {i: hit.text for i, hit in found.items() if hit.weight * sign > 0 and i not in unsaid}
         attached = {t.i for span in spans for t in (*span, *attached_tokens(span))}
         for chosen in ([i for i in hits if i in attached], list(hits)):
             if chosen:
