@@ -216,3 +216,15 @@ def test_trained_stance_method_runs_with_the_shipped_classifier() -> None:
     labels = {(s.sentence, s.target): (s.label, s.evidence) for s in out.stance if not s.holder}
     assert labels[(0, "MILITARY")] == ("AGAINST", ["savage", "repression"])  # the words said of the army
     assert labels[(1, "WORKERS")] == ("FAVOR", ["heroic", "defended"])
+
+
+@pytest.mark.parametrize(("text", "mentioned"), [
+    ("It was this army that turned against them.", {"MILITARY": ["army"]}),
+    ("That same army and its generals had murdered Che Guevara.", {"MILITARY": ["army"]}),
+    ("American imperialism and the Stalinists", {"US": ["American imperialism"], "COMMUNISTS": ["the Stalinists"]}),
+])
+def test_the_shipped_targets_find_descriptive_mentions(text: str, mentioned: dict) -> None:
+    from bolcorpus.stance.targets import find_mentions, load_targets
+
+    found = find_mentions(text, [], load_targets(CONFIGS / "stance" / "targets.yml"))
+    assert {target: [text[s:e] for s, e in spans] for target, spans in found.items()} == mentioned
