@@ -146,3 +146,31 @@ def test_features_tell_this_targets_evaluation_from_another_targets() -> None:
     assert for_army["other_targets"] == 1.0 and "target:MILITARY" in for_army
     assert for_miners["other_negative"] == -2.0 and "attached_negative" not in for_miners  # a victim
     assert for_miners["role:dobj"] == 1.0
+
+
+@pytest.mark.slow
+def test_the_stance_stage_gives_the_records_evaluation_scores() -> None:
+    """What `evaluate stance` measures is what the pipeline publishes: the same label and
+    evidence for each annotated pair the stage finds (a sentence the segmenter splits is left out)."""
+    from bolcorpus.config import NlpConfig
+    from bolcorpus.document import Document
+    from bolcorpus.evaluate.stance import _predict, load_pairs, load_setup
+    from bolcorpus.stages.entities import Entities
+    from bolcorpus.stages.segment import Segment
+    from bolcorpus.stages.stance import StanceStage
+
+    setup = load_setup(ROOT / "configs" / "default.toml")
+    pairs = load_pairs(ROOT / "benchmarks" / "stance" / "dev.jsonl", setup)
+    method = StanceStage(setup.stance, NlpConfig())
+    measured = {(p.sent.text, p.target): (r.label, r.evidence) for p, r in zip(pairs, _predict(method.method.predict,
+                                                                                                 pairs))}
+    docs = [Document(id=f"d{i}", source_file="d.txt", raw_text=text, text=text)
+            for i, text in enumerate(dict.fromkeys(p.sent.text for p in pairs))]
+    stages = (Segment(Segment.Config(), NlpConfig()), Entities(Entities.Config(kb=setup.kb), NlpConfig()), method)
+    for stage in stages:
+        docs = list(stage.run(docs))
+    published = {(d.text, s.target): (s.label, s.evidence) for d in docs for s in d.stance
+                 if not s.holder and len(d.sentences) == 1}
+    shared = published.keys() & measured.keys()
+    assert len(shared) >= 600
+    assert {k: published[k] for k in shared} == {k: measured[k] for k in shared}
