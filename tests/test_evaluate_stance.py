@@ -62,6 +62,9 @@ def write_config(folder: Path, **stance: object) -> Path:
 def test_other_annotations_score_the_configured_classifier_and_threshold(small_gold: Path, tmp_path: Path) -> None:
     report = evaluate_stance(ROOT / "configs" / "default.toml", small_gold)
     assert report["pairs"] == 20
+    mentions = report["mentions"]  # the stage's mention finding on the annotated sentences
+    assert mentions["annotated"] == 20 and mentions["found"] >= 20 and mentions["recall"] == 1.0
+    assert mentions["precision"] == pytest.approx(20 / mentions["found"])
     assert set(report["methods"]) == {"stance.rules.v1", "stance.trained.v1 (classifier.json as configured)"}
     for method in report["methods"].values():
         assert 0.0 <= method["f_avg"] <= 1.0 and 0.0 <= method["accuracy"] <= 1.0

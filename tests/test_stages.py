@@ -186,6 +186,13 @@ def test_stance_rules_read_a_persons_pronouns(tmp_path: Path, people: tuple, exp
 
 
 @pytest.mark.slow
+def test_a_target_word_naming_an_event_is_no_mention(tmp_path: Path) -> None:
+    text = "A military coup ousted them. The military ousted them. The Barrientos coup came."
+    out = rule_stance(tmp_path, "MILITARY:\n  aliases: [military]\nBARRIENTOS:\n  aliases: [Barrientos]\n", {}, text)
+    assert [(s.sentence, s.target) for s in out.stance] == [(1, "MILITARY")]
+
+
+@pytest.mark.slow
 def test_stance_records_reported_stance_with_its_holder(tmp_path: Path) -> None:
     out = rule_stance(tmp_path, "TORRES:\n  aliases: [Torres]\nWORKERS:\n  aliases: [the miners]\n",
                       {"betray": (-1, 1.5)}, "The miners denounced Torres.")

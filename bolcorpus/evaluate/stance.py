@@ -31,7 +31,7 @@ from bolcorpus.stance import LABELS, StanceRecord
 from bolcorpus.stance.features import pair_features
 from bolcorpus.stance.lexicon import load_lexicon
 from bolcorpus.stance.rules import RuleMethod
-from bolcorpus.stance.targets import Target, find_mentions, load_targets
+from bolcorpus.stance.targets import Target, find_mentions, load_targets, mention_spans
 from bolcorpus.stance.trained import LinearModel, TrainedMethod, train
 
 REQUIRED = ("id", "doc", "text", "target", "label", "mention")
@@ -74,6 +74,7 @@ class Pair:
     others: dict[str, list[Any]]  # the other targets the sentence mentions
     evidence: list[str]  # the annotated words that carry the stance
     reported: list[tuple[str, str]]  # (holder, label) of stances toward the target the sentence reports
+    found: bool  # the stage finds this mention (else the annotated span stands in)
 
 
 def read_annotations(path: Path, required: Sequence[str] = REQUIRED) -> list[dict[str, Any]]:
@@ -124,15 +125,15 @@ def load_pairs(path: Path, setup: Setup) -> list[Pair]:
     pairs = []
     for row in rows:
         doc = parsed[row["text"]]
-        found = find_mentions(doc.text, [(e.start_char, e.end_char, e.kb_id_ or None) for e in doc.ents], targets)
-        offsets = found.get(row["target"]) or [_annotated(doc.text, row["mention"])]
-        spans = [doc.char_span(s, e, alignment_mode="expand") for s, e in offsets]
-        others = {t: [doc.char_span(s, e, alignment_mode="expand") for s, e in o] for t, o in found.items()
-                  if t != row["target"]}
+        found = mention_spans(doc, find_mentions(doc.text, [(e.start_char, e.end_char, e.kb_id_ or None)
+                                                            for e in doc.ents], targets))
+        spans = found.get(row["target"]) or [doc.char_span(*_annotated(doc.text, row["mention"]),
+                                                           alignment_mode="expand")]
+        others = {t: s for t, s in found.items() if t != row["target"]}
         evidence = list(row.get("evidence") or [])
         reported = [(r["holder"], r["label"]) for r in row.get("reported") or []]
         pairs.append(Pair(row["id"], row["doc"], row["target"], row["label"], doc[:], spans, others, evidence,
-                          reported))
+                          reported, row["target"] in found))
     return pairs
 
 
@@ -145,7 +146,7 @@ def evidence_overlap(pairs: Sequence[Pair], records: Sequence[StanceRecord]) -> 
     """How well the evidence words match the annotated ones, on the pairs whose FAVOR or
     AGAINST label is right: micro-averaged precision and recall of content words.
 
-    >>> pair = Pair("x", "d", "MNR", "AGAINST", None, [], {}, ["the betrayal"], [])
+    >>> pair = Pair("x", "d", "MNR", "AGAINST", None, [], {}, ["the betrayal"], [], True)
     >>> evidence_overlap([pair], [StanceRecord("MNR", "AGAINST", -1.0, ["betrayal", "MNR"])])
     {'pairs': 1, 'precision': 0.5, 'recall': 1.0}
     """
@@ -168,6 +169,16 @@ def reported_overlap(pairs: Sequence[Pair], rules: RuleMethod, targets: Collecti
             "recall": len(found & annotated) / len(annotated) if annotated else 0.0}
 
 
+def mention_overlap(pairs: Sequence[Pair]) -> dict[str, float]:
+    """The stage's mentions against the annotated (sentence, target) pairs, on the annotated
+    sentences (every target an annotated sentence mentions is annotated, GUIDELINES §3)."""
+    annotated = {(p.sent.text, p.target) for p in pairs}
+    found = {(p.sent.text, p.target) for p in pairs if p.found} | {(p.sent.text, t) for p in pairs for t in p.others}
+    both = len(annotated & found)
+    return {"annotated": len(annotated), "found": len(found), "precision": both / len(found) if found else 0.0,
+            "recall": both / len(annotated)}
+
+
 def evaluate_stance(config: Path, gold: Path, *, c: float = 0.1) -> dict[str, Any]:
     """Per-target and overall F_avg and accuracy of both methods on the pairs of ``gold``."""
     setup = load_setup(config)
@@ -181,7 +192,8 @@ def evaluate_stance(config: Path, gold: Path, *, c: float = 0.1) -> dict[str, An
         results[f"stance.trained.v1 ({setup.stance.classifier.name} as configured)"] = _predict(method.predict, pairs)
     gold_labels = [p.label for p in pairs]
     reported = reported_overlap(pairs, rules, set(setup.targets))
-    report: dict[str, Any] = {"pairs": len(pairs), "gold": str(gold), "reported": reported, "methods": {}}
+    report: dict[str, Any] = {"pairs": len(pairs), "gold": str(gold), "mentions": mention_overlap(pairs),
+                              "reported": reported, "methods": {}}
     for name, records in results.items():
         predicted = [r.label for r in records]
         per_target = {}
@@ -257,6 +269,10 @@ def format_stance_report(report: dict[str, Any]) -> str:
     lines += ["", f"Reported stances (a target's stance toward another, `holder`; the same in both methods): "
               f"{r['found']} found, {r['annotated']} annotated; "
               f"precision {r['precision']:.3f}, recall {r['recall']:.3f}."]
+    mentions = report["mentions"]
+    lines += ["", f"Mentions the stage finds in the annotated sentences: {mentions['found']}, against "
+              f"{mentions['annotated']} annotated pairs; precision {mentions['precision']:.3f}, recall "
+              f"{mentions['recall']:.3f} (where it misses one, the annotated span is used above)."]
     names = list(report["methods"])
     lines += ["", "| target | pairs | " + " | ".join(f"{n} F_avg / acc." for n in names) + " |",
               "| --- | ---: | " + " | ".join("---:" for _ in names) + " |"]

@@ -24,7 +24,7 @@ from bolcorpus.nlp import load_nlp, pipe_spans, resolve_model
 from bolcorpus.stages.base import Stage, replace
 from bolcorpus.stance.lexicon import load_lexicon
 from bolcorpus.stance.rules import RuleMethod
-from bolcorpus.stance.targets import find_mentions, load_targets
+from bolcorpus.stance.targets import find_mentions, load_targets, mention_spans
 from bolcorpus.stance.trained import LinearModel, TrainedMethod
 
 
@@ -91,9 +91,7 @@ class StanceStage(Stage):
             records = []
             for (index, mentions), spacy_doc in zip(found.pop(doc.id), parsed):
                 _set_entities(spacy_doc, doc, index)
-                spans = {t: [spacy_doc.char_span(s, e, alignment_mode="expand") for s, e in offsets]
-                         for t, offsets in mentions.items()}
-                for found_record in self.method.predict(spacy_doc[:], spans):
+                for found_record in self.method.predict(spacy_doc[:], mention_spans(spacy_doc, mentions)):
                     target, label, score, evidence, holder = found_record
                     records.append(Stance(index, target, label, score, evidence, holder))
             self.stats["stance_records"] += len(records)

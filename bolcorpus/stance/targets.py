@@ -1,7 +1,9 @@
 """Stance targets (``configs/stance/targets.yml``) and finding their mentions in a sentence.
 
 A target is mentioned by an entity the entities stage linked to one of its
-``kb_entities``, or by one of its ``aliases`` ("the army", "American imperialism").
+``kb_entities``, or by one of its ``aliases`` ("the army", "American imperialism"), unless
+the parse shows it only names an event ("a *military* coup", "the *Barrientos* coup":
+GUIDELINES §3 rule 3).
 """
 
 from __future__ import annotations
@@ -9,10 +11,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from bolcorpus.errors import ConfigError
+
+# Nouns of events: a target word that only modifies one names the event, not the actor
+EVENT_NOUNS = frozenset({"coup", "putsch", "occupation", "uprising", "revolt", "rebellion", "insurrection", "strike",
+                         "action", "attempt", "victory", "defeat", "surrender", "offensive", "intervention",
+                         "operation", "takeover"})
 
 
 @dataclass(frozen=True)
@@ -60,3 +68,20 @@ def find_mentions(
         if spans:
             found[name] = sorted(spans)
     return found
+
+
+def mention_spans(doc: Any, found: dict[str, list[tuple[int, int]]]) -> dict[str, list[Any]]:
+    """The mentions ``found`` (character offsets in the parsed ``doc``) as token spans, less
+    those that only modify an event noun; a target left without one is left out."""
+    spans = {}
+    for target, offsets in found.items():
+        kept = [span for span in (doc.char_span(s, e, alignment_mode="expand") for s, e in offsets)
+                if not _names_an_event(span)]
+        if kept:
+            spans[target] = kept
+    return spans
+
+
+def _names_an_event(span: Any) -> bool:
+    root = span.root
+    return root.dep_ in ("amod", "compound") and root.head not in span and root.head.lemma_.lower() in EVENT_NOUNS
