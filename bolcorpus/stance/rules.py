@@ -74,6 +74,7 @@ REFUSING = frozenset({"refuse", "fail", "decline"})  # "refused to recognise": t
 PRONOUNS = frozenset({"he", "his", "him", "himself"})
 CLIMBED = frozenset({"prep", "pobj", "dobj", "attr", "compound", "conj", "appos", "poss"})  # object to clause verb
 
+
 class Hit(NamedTuple):
     """A lexicon term (or distancing mark) in a sentence: signed weight, text, token indices."""
 
@@ -112,7 +113,8 @@ class RuleMethod:
         return "FAVOR" if score >= self.threshold else "AGAINST" if score <= -self.threshold else "NONE"
 
     def hits(self, sent: Any) -> Hits:
-        """Token index → (signed weight, text) of each lexicon term in the sentence, negation applied."""
+        """Each lexicon term, scare quote and distancing marker of the sentence, by the index of
+        its root, with its weight signed and negation applied."""
         found: Hits = {}
         tokens = list(sent)
         covered = 0  # the tokens before this are part of a term already found
