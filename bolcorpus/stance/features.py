@@ -17,32 +17,27 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from bolcorpus.stance.rules import RuleMethod, attached_tokens, mention_head, not_of, with_pronouns
+from bolcorpus.stance.rules import Hits, RuleMethod, mention_head, placed
 
 
 def pair_features(method: RuleMethod, sent: Any, target: str, spans: list[Any],
-                  others: dict[str, list[Any]] | None = None) -> dict[str, float]:
+                  others: dict[str, list[Any]] | None = None, hits: Hits | None = None) -> dict[str, float]:
     """A sparse feature dict (name → value) for ``target`` mentioned at ``spans`` in ``sent``.
 
-    ``others``: the spans of each other target the sentence mentions.
+    ``others``: the spans of each other target the sentence mentions. ``hits``: the
+    sentence's :meth:`RuleMethod.hits`, if already found.
     """
     others = {t: s for t, s in (others or {}).items() if t != target}
-    hits = method.hits(sent)
-    spans = with_pronouns(sent, spans)
+    hits = method.hits(sent) if hits is None else hits
     inside = {t.i for span in spans for t in span}
-    unsaid = not_of(spans, hits)
-    attached = {t.i for span in spans for t in (*span, *attached_tokens(span))}
-    theirs = {t.i for other in others.values() for span in other for t in (*span, *attached_tokens(span))} - attached
     role = role_of(mention_head(spans[0]))
     features: defaultdict[str, float] = defaultdict(float)
-    for i, (weight, text, _) in hits.items():
-        if i in unsaid:
-            continue
-        where = "attached" if i in attached else "other" if i in theirs else "sentence"
+    for i, where in placed(sent, spans, hits, [span for other in others.values() for span in other]).items():
+        weight, text, _ = hits[i]
         sign = "positive" if weight > 0 else "negative"
         features[f"{where}_{sign}"] += weight
         features[f"role:{role}|{where}_{sign}"] += weight
-        features[f"term:{text.lower()}"] += 1.0 if i in attached else 0.5
+        features[f"term:{text.lower()}"] += 1.0 if where == "attached" else 0.5
     for token in sent:
         if token.is_alpha and not token.is_stop and token.i not in inside:
             features[f"lemma:{token.lemma_.lower()}"] += 1.0

@@ -155,18 +155,14 @@ class RuleMethod:
               ) -> tuple[float, list[str]]:
         """The summed polarity of the words attached to the mentions, and those words; the words
         attached to ``others`` (other actors' mentions) are their evaluation, not counted."""
-        spans = with_pronouns(sent, spans)
-        unsaid = not_of(spans, hits)
-        attached = {t.i for span in spans for t in (*span, *attached_tokens(span))}
-        theirs = {t.i for span in others or [] for t in (*span, *attached_tokens(span))} - attached
         total, evidence = 0.0, []
-        for i, (weight, text, _) in sorted(hits.items()):
-            if i in unsaid or i in theirs:
+        for i, where in sorted(placed(sent, spans, hits, others or []).items()):
+            if where == "other":
                 continue
-            factor = 1.0 if i in attached else self.clause_weight
-            total += factor * weight
-            if i in attached or abs(factor * weight) >= self.threshold:
-                evidence.append(text)
+            factor = 1.0 if where == "attached" else self.clause_weight
+            total += factor * hits[i].weight
+            if where == "attached" or abs(factor * hits[i].weight) >= self.threshold:
+                evidence.append(hits[i].text)
         return total, evidence
 
     def reported(self, target: str, spans: list[Any], holders: dict[str, list[Any]]) -> list[StanceRecord]:
@@ -209,6 +205,22 @@ def attached_tokens(span: Any) -> Iterable[Any]:
             owner = owner.head.head  # the miners by the army": the agent of the repression, not of the miners
         yield owner
         yield from (c for c in owner.children if c.dep_ in ("amod", "advmod"))
+
+
+def placed(sent: Any, spans: list[Any], hits: Hits, others: Iterable[Any] = ()) -> dict[int, str]:
+    """Where each hit stands toward the mentions ``spans``: ``"attached"`` (said of them, a
+    person's pronouns included), ``"other"`` (said of one of ``others``, another target's
+    mentions) or ``"sentence"``; the hits not said of them at all (:func:`not_of`) are left out."""
+    spans = with_pronouns(sent, spans)
+    unsaid = not_of(spans, hits)
+    attached = _reach(spans)
+    theirs = _reach(others) - attached
+    return {i: "attached" if i in attached else "other" if i in theirs else "sentence" for i in hits if i not in unsaid}
+
+
+def _reach(spans: Iterable[Any]) -> set[int]:
+    """The indices of the mentions' tokens and of the tokens attached to them."""
+    return {t.i for span in spans for t in (*span, *attached_tokens(span))}
 
 
 def with_pronouns(sent: Any, spans: list[Any]) -> list[Any]:

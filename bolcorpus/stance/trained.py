@@ -18,7 +18,7 @@ from typing import Any
 from bolcorpus.errors import ConfigError
 from bolcorpus.stance import StanceRecord
 from bolcorpus.stance.features import pair_features
-from bolcorpus.stance.rules import RuleMethod, attached_tokens, not_of, with_pronouns
+from bolcorpus.stance.rules import Hits, RuleMethod, placed
 
 
 @dataclass(frozen=True)
@@ -82,31 +82,29 @@ class TrainedMethod:
 
     def predict(self, sent: Any, mentions: dict[str, list[Any]], holders: dict[str, list[Any]] | None = None
                 ) -> list[StanceRecord]:
+        hits = self.rules.hits(sent)
         records = []
         for target, spans in mentions.items():
-            scores = self.model.scores(pair_features(self.rules, sent, target, spans, holders or mentions))
+            scores = self.model.scores(pair_features(self.rules, sent, target, spans, holders or mentions, hits))
             best = max(range(len(scores)), key=scores.__getitem__)
             label = self.model.classes[best]
             probability = _softmax(scores)[best]
             score = 0.0 if label == "NONE" else probability if label == "FAVOR" else -probability
-            evidence = self.evidence(sent, with_pronouns(sent, spans), best) if label != "NONE" else []
+            evidence = self.evidence(sent, spans, best, hits) if label != "NONE" else []
             records.append(StanceRecord(target, label, round(score, 4), evidence))
             records += self.rules.reported(target, spans, holders or mentions)
         return records
 
-
-    def evidence(self, sent: Any, spans: list[Any], label: int, *, top: int = 3) -> list[str]:
+    def evidence(self, sent: Any, spans: list[Any], label: int, hits: Hits, *, top: int = 3) -> list[str]:
         """The words that carry ``label``: the lexicon words of its polarity attached to the
         mention, else those elsewhere in the sentence, else the words whose features pushed
-        the model most toward it."""
-        inside, found = {t.i for span in spans for t in span}, self.rules.hits(sent)
+        the model most toward it. ``hits``: the sentence's :meth:`RuleMethod.hits`."""
         sign = 1 if self.model.classes[label] == "FAVOR" else -1
-        unsaid = not_of(spans, found)
-        hits = {i: hit.text for i, hit in found.items() if hit.weight * sign > 0 and i not in unsaid}
-        attached = {t.i for span in spans for t in (*span, *attached_tokens(span))}
-        for chosen in ([i for i in hits if i in attached], list(hits)):
+        places = {i: where for i, where in placed(sent, spans, hits).items() if hits[i].weight * sign > 0}
+        for chosen in ([i for i, where in places.items() if where == "attached"], list(places)):
             if chosen:
-                return [hits[i] for i in sorted(chosen)]
+                return [hits[i].text for i in sorted(chosen)]
+        inside = {t.i for span in spans for t in span}
         pushes = []
         for token in sent:
             if token.i in inside or not token.is_alpha:
