@@ -122,11 +122,12 @@ def load_pairs(path: Path, setup: Setup) -> list[Pair]:
     nlp = load_domain_nlp(setup.kb)
     texts = list(dict.fromkeys(r["text"] for r in rows))
     parsed = dict(zip(texts, nlp.pipe(texts)))
+    mentions = {text: mention_spans(doc, find_mentions(text, [(e.start_char, e.end_char, e.kb_id_ or None)
+                                                              for e in doc.ents], targets))
+                for text, doc in parsed.items()}
     pairs = []
     for row in rows:
-        doc = parsed[row["text"]]
-        found = mention_spans(doc, find_mentions(doc.text, [(e.start_char, e.end_char, e.kb_id_ or None)
-                                                            for e in doc.ents], targets))
+        doc, found = parsed[row["text"]], mentions[row["text"]]
         spans = found.get(row["target"]) or [doc.char_span(*_annotated(doc.text, row["mention"]),
                                                            alignment_mode="expand")]
         others = {t: s for t, s in found.items() if t != row["target"]}

@@ -18,7 +18,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from bolcorpus.config import StageConfig
-from bolcorpus.document import Document, Stance
+from bolcorpus.document import Document, Entity, Stance
 from bolcorpus.errors import ConfigError
 from bolcorpus.nlp import load_nlp, pipe_spans, resolve_model
 from bolcorpus.stages.base import Stage, replace
@@ -105,9 +105,14 @@ class StanceStage(Stage):
     def _mentions(self, doc: Document, index: int) -> dict[str, list[tuple[int, int]]]:
         """Target mentions in sentence ``index``, as offsets within the sentence."""
         s = doc.sentences[index]
-        entities = [(e.start - s.start, e.end - s.start, e.entity_id) for e in doc.entities
-                    if s.start <= e.start and e.end <= s.end]
+        entities = [(start, end, e.entity_id) for start, end, e in _sentence_entities(doc, index)]
         return find_mentions(doc.text[s.start : s.end], entities, self.targets)
+
+
+def _sentence_entities(doc: Document, index: int) -> list[tuple[int, int, Entity]]:
+    """The entities of sentence ``index``, with their offsets within it."""
+    s = doc.sentences[index]
+    return [(e.start - s.start, e.end - s.start, e) for e in doc.entities if s.start <= e.start and e.end <= s.end]
 
 
 def _set_entities(spacy_doc: Any, doc: Document, index: int) -> None:
@@ -115,7 +120,6 @@ def _set_entities(spacy_doc: Any, doc: Document, index: int) -> None:
     stance methods read them (a person's pronouns: :func:`bolcorpus.stance.rules.with_pronouns`)."""
     from spacy.util import filter_spans
 
-    start, end = doc.sentences[index].start, doc.sentences[index].end
-    spans = [spacy_doc.char_span(e.start - start, e.end - start, label=e.label, kb_id=e.entity_id or "",
-                                 alignment_mode="expand") for e in doc.entities if start <= e.start and e.end <= end]
+    spans = [spacy_doc.char_span(start, end, label=e.label, kb_id=e.entity_id or "", alignment_mode="expand")
+             for start, end, e in _sentence_entities(doc, index)]
     spacy_doc.ents = filter_spans([s for s in spans if s is not None])
