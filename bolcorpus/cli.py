@@ -151,11 +151,18 @@ def evaluate_repair_command(
     seed: Annotated[int, typer.Option(help="First damage seed of the synthetic benchmark.")] = 0,
     seeds: Annotated[int, typer.Option(min=1, help="Number of damage seeds.")] = 5,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    ablation: Annotated[bool, typer.Option("--ablation", help="Instead: errors removed with each part of the "
+                                           "context rule left out in turn.")] = False,
 ) -> None:
     """Character and word error rates before and after repair, clean-text change, throughput."""
+    from bolcorpus.evaluate import repair as evaluation
     from bolcorpus.evaluate.repair import format_report, load_repair_config, run_repair_evaluation
 
     repair_config = None if builtin else _guard(lambda: load_repair_config(config))
+    if ablation:
+        rows = evaluation.ablation(root, repair_config or RepairConfig(), seeds=range(seed, seed + seeds))
+        sys.stdout.write((json.dumps(rows, indent=2) if as_json else evaluation.format_ablation(rows)) + "\n")
+        return
     name = "RepairConfig()" if builtin else f"[repair] of {config}"
     report = run_repair_evaluation(root, seed=seed, seeds=seeds, config=repair_config, config_name=name)
     sys.stdout.write((json.dumps(report, indent=2, ensure_ascii=False) if as_json else format_report(report)) + "\n")
@@ -228,6 +235,23 @@ def train_stance_command(
     model, out = _guard(lambda: train_classifier(config, gold))
     sys.stdout.write(f"Trained on {gold}: {len(model.weights)} features, classes "
                      + ", ".join(model.classes) + f"; written to {out}\n")
+
+
+@train_app.command("repair-channel")
+def train_repair_channel_command(
+    data: Annotated[Path, typer.Option(help="Parquet of OCR text and its correction (columns ocr_text, "
+                                       "ground_truth).")] = Path(
+        "../shared/benchmarks/overproof-dev/overproof-combined_train.parquet"
+    ),
+    out_file: Annotated[Path, typer.Option("--out", help="The channel table to write.")] = Path(
+        "configs/lexicons/ocr_channel.tsv"
+    ),
+) -> None:
+    """Learn the OCR channel (confusion costs) of the [repair] context rule from corrected OCR."""
+    from bolcorpus.repair.channel import train_channel
+
+    rows, pairs = _guard(lambda: train_channel(data, out_file))
+    sys.stdout.write(f"Learned {rows} confusions from {pairs:,} aligned word pairs of {data}; written to {out_file}\n")
 
 
 @app.command()

@@ -6,6 +6,7 @@ Names are namespaced and versioned: change a rule's behaviour, register a new ve
 from bolcorpus import ner
 from bolcorpus.registry import rules, stages
 from bolcorpus.repair import rules as repair_rules
+from bolcorpus.repair.context import correct_in_context
 from bolcorpus.stages.entities import Entities
 from bolcorpus.stages.ingest import Ingest
 from bolcorpus.stages.publish import Publish
@@ -25,6 +26,7 @@ rules.register("repair.lost_hyphens.v1", repair_rules.restore_lost_hyphens)
 rules.register("repair.confusions.v1", repair_rules.fix_ocr_confusions)
 rules.register("repair.numbers.v1", repair_rules.fix_number_confusions)
 rules.register("repair.acronyms.v1", repair_rules.restore_acronyms)
+rules.register("repair.context.v1", correct_in_context)
 
 ner.register_components()
 

@@ -6,6 +6,8 @@ import math
 import statistics
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from bolcorpus.evaluate import damage as D
@@ -15,6 +17,7 @@ from bolcorpus.evaluate.repair import (
     changed_spans,
     clean_reference,
     format_report,
+    load_repair_config,
     run_repair_evaluation,
 )
 
@@ -211,19 +214,32 @@ def project(tmp_path: Path) -> Path:
     external.mkdir(parents=True)
     (external / "corrupt.txt").write_text("Str ing Transformat ions are useful.\nA clean line.\n")
     (external / "correct.txt").write_text("String Transformations are useful.\nA clean line.\n")
+    overproof = tmp_path / "shared" / "benchmarks" / "overproof-dev"
+    overproof.mkdir(parents=True)
+    for split in ("train", "dev"):
+        pq.write_table(pa.table({
+            "ocr_text": ["Tho walls ot tbo building were de- cided.", "A clean line."],
+            "ground_truth": ["The walls of the building were de¬ cided.", "A clean line."],
+        }), overproof / f"overproof-combined_{split}.parquet")
     return root
 
 
 def test_run_repair_evaluation_on_a_tiny_project(project: Path) -> None:
-    report = run_repair_evaluation(project, seeds=2, throughput_bytes=5_000)
-    assert set(report) == {"config", "synthetic", "real", "external", "clean_change", "throughput", "notes"}
+    config = load_repair_config(ROOT / "configs" / "default.toml")
+    report = run_repair_evaluation(project, seeds=2, throughput_bytes=5_000, config=config)
+    assert set(report) == {"config", "synthetic", "real", "external", "overproof_train", "overproof_dev",
+                           "clean_change", "throughput", "notes"}
     assert report["notes"] == []
-    for name in ("synthetic", "real", "external"):
+    for name in ("synthetic", "real", "external", "overproof_train", "overproof_dev"):
         bench = report[name]
         assert {"cer_before", "cer_after", "wer_before", "wer_after", "errors_removed", "target", "met"} <= set(bench)
         assert 0.0 < bench["cer_before"] < 1.0 and 0.0 <= bench["cer_after"] < 1.0
         assert bench["errors_removed"] == pytest.approx(1 - bench["cer_after"] / bench["cer_before"], abs=0.2)
-    assert report["synthetic"]["target"] == 0.85 and report["real"]["target"] == 0.80
+    assert report["synthetic"]["target"] == report["real"]["target"] == 0.90
+    assert report["external"]["target"] == 0.40 and report["overproof_dev"]["target"] == 0.30
+    # The soft hyphen of the ground truth is joined, so "de- cided" repaired to "decided" is right.
+    assert report["overproof_dev"]["errors_removed"] > 0.5 and report["overproof_dev"]["worse"] == 0.0
+    assert report["overproof_dev"]["units"] == 2
     low, high = report["synthetic"]["errors_removed_range"]
     assert low <= report["synthetic"]["errors_removed"] <= high
     assert report["external"]["data"].endswith("2 lines")
@@ -231,14 +247,16 @@ def test_run_repair_evaluation_on_a_tiny_project(project: Path) -> None:
     assert change["chars"] > 0 and 0.0 <= change["share_changed"] == change["chars_changed"] / change["chars"]
     speed = report["throughput"]
     assert speed["megabytes"] >= 0.005 and speed["repair_mb_per_s"] > 0 and speed["ftfy_mb_per_s"] > 0
+    assert speed["damaged_kb_per_s"] > 0
     text = format_report(report)
     assert "| synthetic |" in text and "| real |" in text and "| external |" in text
-    assert "| clean-text change |" in text and "| throughput |" in text
+    assert "| clean-text change |" in text and "| throughput |" in text and "| overproof dev |" in text
 
 
 def test_missing_data_is_skipped_with_a_note(tmp_path: Path) -> None:
     (tmp_path / "main" / "raw").mkdir(parents=True)
     report = run_repair_evaluation(tmp_path / "main", seeds=1, throughput_bytes=1_000)
     assert report["synthetic"] is report["real"] is report["external"] is report["throughput"] is None
-    assert len(report["notes"]) == 3 and all(note.startswith("skipped: missing") for note in report["notes"])
+    assert report["overproof_train"] is report["overproof_dev"] is None
+    assert len(report["notes"]) == 5 and all(note.startswith("skipped: missing") for note in report["notes"])
     assert "Notes:" in format_report(report)

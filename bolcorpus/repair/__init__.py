@@ -19,6 +19,7 @@ from pydantic import Field, ValidationError, create_model
 from bolcorpus.config import StageConfig
 from bolcorpus.errors import ConfigError
 from bolcorpus.registry import rules as rule_registry
+from bolcorpus.repair.channel import Channel
 from bolcorpus.repair.engine import Fix, RepairResult, Rule, apply_edits, raw_offset, repair
 from bolcorpus.repair.lexicon import Lexicon
 
@@ -33,7 +34,10 @@ class RepairConfig(StageConfig):
     rule sequence repeats until nothing changes, at most this many times. ``lexicons``:
     files of the corpus's own names and terms (``.txt``, one per line, or a knowledge-base
     ``.yml``), given to every rule that takes a ``lexicon``; English and Spanish words come
-    from ``wordfreq``. ``artefacts``: damage no rule can repair (kind → regular expression,
+    from ``wordfreq``. ``channel``: a learned OCR channel table (``bolcorpus train
+    repair-channel``) given to every rule that takes a ``channel``; without one, the
+    hand-made confusions of :data:`~bolcorpus.repair.patterns.CONFUSIONS` alone.
+    ``artefacts``: damage no rule can repair (kind → regular expression,
     such as machine-translation placeholders), flagged in the document's metadata.
     """
 
@@ -47,12 +51,14 @@ class RepairConfig(StageConfig):
         "repair.punctuation.v1",  # ".t he" must lose its speck before words are merged
         "repair.acronyms.v1",  # "cob" is the COB before the confusion model can call it "cab"
         "repair.split_words.v1",
-        "repair.confusions.v1",  # before lost hyphens, which would split "talcing"
+        "repair.context.v1",  # words in context first: the confusions rule reads "nnd" as "rind"
+        "repair.confusions.v1",  # tokens with digits and junk; before lost hyphens, which would split "talcing"
         "repair.lost_hyphens.v1",
         "repair.numbers.v1",
     )
     options: dict[str, dict[str, Any]] = Field(default_factory=dict)
     lexicons: tuple[Path, ...] = ()
+    channel: Path | None = None
     artefacts: dict[str, str] = Field(default_factory=lambda: {"mt_placeholder": r"\bXNUMX\b"})
     max_passes: int = Field(4, ge=1, le=20)
 
@@ -68,6 +74,8 @@ def build_rules(config: RepairConfig) -> list[tuple[str, Rule]]:
         options = _validate_options(name, func, config.options.get(name, {}))
         if "lexicon" in inspect.signature(func).parameters:
             options["lexicon"] = Lexicon.from_files(config.lexicons)
+        if "channel" in inspect.signature(func).parameters:
+            options["channel"] = Channel.from_file(config.channel)
         built.append((name, partial(func, **options) if options else func))
     return built
 
@@ -88,7 +96,7 @@ def _validate_options(name: str, func: Rule, options: dict[str, Any]) -> dict[st
     params = {
         p.name: (p.annotation, p.default)
         for p in inspect.signature(func, eval_str=True).parameters.values()
-        if p.kind is inspect.Parameter.KEYWORD_ONLY and p.name != "lexicon"
+        if p.kind is inspect.Parameter.KEYWORD_ONLY and p.name not in ("lexicon", "channel")
     }
     model = create_model(  # type: ignore[call-overload]
         f"{func.__name__}_options", __config__=StageConfig.model_config, **params

@@ -41,8 +41,20 @@ for _src, _dst, _cost in CONFUSIONS:
     _BY_FIRST[_src[0]].append((_src, _dst, _cost))
 
 
-def ocr_cost(observed: str, candidate: str, *, limit: float = 3.0) -> float:
-    """Weighted edit cost of ``candidate`` printed as ``observed`` (both lower case)."""
+def ocr_cost(
+    observed: str,
+    candidate: str,
+    *,
+    limit: float = 3.0,
+    table: dict[str, list[tuple[str, str, float]]] | None = None,
+    edit: float = 1.0,
+) -> float:
+    """Weighted edit cost of ``candidate`` printed as ``observed`` (both lower case).
+
+    ``table`` holds the confusions by the first character of what was printed (default:
+    :data:`~bolcorpus.repair.patterns.CONFUSIONS`); ``edit`` is the cost of any other edit.
+    """
+    table = _BY_FIRST if table is None else table
     n, m = len(observed), len(candidate)
     d = [[INF] * (m + 1) for _ in range(n + 1)]
     d[0][0] = 0.0
@@ -53,22 +65,22 @@ def ocr_cost(observed: str, candidate: str, *, limit: float = 3.0) -> float:
                 continue
             if i < n:
                 ch = observed[i]
-                drop = JUNK_DROP_COST if ch in JUNK_CHARS else PUNCT_DROP_COST if not ch.isalnum() else 1.0
+                drop = JUNK_DROP_COST if ch in JUNK_CHARS else PUNCT_DROP_COST if not ch.isalnum() else edit
                 d[i + 1][j] = min(d[i + 1][j], c + drop)
                 if j < m:
                     same = ch == candidate[j]
-                    sub = 0.0 if same else JUNK_COST if ch in JUNK_CHARS else 1.0
+                    sub = 0.0 if same else JUNK_COST if ch in JUNK_CHARS else edit
                     d[i + 1][j + 1] = min(d[i + 1][j + 1], c + sub)
                     if ch in JUNK_CHARS:
                         for k in range(2, min(4, m - j) + 1):
                             d[i + 1][j + k] = min(d[i + 1][j + k], c + JUNK_COST + 0.15 * (k - 1))
-                    for src, dst, cost in _BY_FIRST.get(ch, ()):
+                    for src, dst, cost in table.get(ch, ()):
                         if observed.startswith(src, i) and candidate.startswith(dst, j):
                             d[i + len(src)][j + len(dst)] = min(d[i + len(src)][j + len(dst)], c + cost)
                     if i + 1 < n and j + 1 < m and ch == candidate[j + 1] and observed[i + 1] == candidate[j]:
-                        d[i + 2][j + 2] = min(d[i + 2][j + 2], c + 1.0)
+                        d[i + 2][j + 2] = min(d[i + 2][j + 2], c + edit)
             if j < m:
-                d[i][j + 1] = min(d[i][j + 1], c + 1.0)
+                d[i][j + 1] = min(d[i][j + 1], c + edit)
     return d[n][m]
 
 

@@ -11,6 +11,8 @@ OTHER_NEWLINE_RE = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
 # A word broken across a line end: "insti-\n tutional" (the hyphen and the break; the
 # pattern starts with its literal, which the regex engine finds fast).
 LINE_END_HYPHEN_RE = re.compile(r"-[ \t]*\n[ \t]*(?=\w)")
+# The same break where the line end became a space ("im- proved"), after a letter.
+INLINE_HYPHEN_RE = re.compile(r"(?<=[^\W\d_])- (?=[^\W\d_])")
 WORD_END_RE = re.compile(r"\w+\Z")
 WORD_START_RE = re.compile(r"\w+")
 
@@ -70,6 +72,12 @@ CONFUSIONS: tuple[tuple[str, str, float], ...] = (
     ("0", "o", 0.2), ("5", "s", 0.2), (".5", "s", 0.2), ("6", "o", 0.4), ("6", "ó", 0.3),
     (",", "s", 0.3), ("/", "f", 0.3), ("/", "l", 0.4), (":", "e", 0.4), (":", "c", 0.5),
     ("µi", "m", 0.3), ("µ", "m", 0.3), ("vv", "w", 0.3), ("w", "vv", 0.3), (":", "r", 0.4),
+)
+# Words never capitalised inside a sentence ("delay In the" is damage). Not "may", "no",
+# "will" or "mr": months, "No. 5", names and titles are capitalised there.
+FUNCTION_WORDS = frozenset(
+    "in is it the of and to at on by be as he we for was are has had his her its or an with from this that "
+    "but not were been they she their which into".split()
 )
 SHORT_DIGIT_CONFUSION_RE = re.compile(r"[a-z][0156]|[0156][a-z]")  # "a5" → "as"
 

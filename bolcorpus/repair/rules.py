@@ -84,13 +84,17 @@ def fix_unicode(
                     yield Fix(start + i1, start + i2, fixed[j1:j2])
 
 
-def join_hyphenated_linebreaks(text: str, *, lexicon: Lexicon, min_zipf: float = 2.0) -> Iterator[Fix]:
+def join_hyphenated_linebreaks(
+    text: str, *, lexicon: Lexicon, min_zipf: float = 2.0, inline: bool = False
+) -> Iterator[Fix]:
     """Join a word broken by a hyphen at a line end; keep the hyphen of a real compound.
 
     The halves are joined when the joined form is a word (Zipf frequency of at least
     ``min_zipf``) or when the second half is no word on its own ("mobili-\\nzations");
     otherwise ("working-\\nclass") the hyphen is kept and only the line break goes.
     Numbers ("1969-\\n1970") and capitalised second halves ("anti-\\nAmerican") keep it.
+    With ``inline``, a break whose line end an earlier tool turned into a space ("im-
+    proved") is joined too, but only into a word ("pre- and post-war" stays).
 
     >>> from functools import partial
     >>> rule = partial(join_hyphenated_linebreaks, lexicon=Lexicon())
@@ -98,16 +102,31 @@ def join_hyphenated_linebreaks(text: str, *, lexicon: Lexicon, min_zipf: float =
     'institutional, mobilizations'
     >>> apply_rule(rule, "working-\\nclass and 1969-\\n1970")
     'working-class and 1969-1970'
+    >>> apply_rule(partial(rule, inline=True), "im- proved, de- cision and pre- and post-war")
+    'improved, decision and pre- and post-war'
     """
     for m in P.LINE_END_HYPHEN_RE.finditer(text):
-        before = P.WORD_END_RE.search(text, max(0, m.start() - 64), m.start())
-        if before is None:
+        halves = _halves(text, m)
+        if halves is None:
             continue
-        left = before.group()
-        right = P.WORD_START_RE.match(text, m.end()).group()  # type: ignore[union-attr]
+        left, right = halves
         joinable = left.isalpha() and right.isalpha() and right[0].islower()
         join = joinable and (lexicon.zipf(left + right) >= min_zipf or not lexicon.known(right))
         yield Fix(m.start(), m.end(), "" if join else "-")
+    if inline:
+        for m in P.INLINE_HYPHEN_RE.finditer(text):
+            halves = _halves(text, m)
+            if halves and halves[0].isalpha() and halves[1].isalpha() and halves[1][0].islower():
+                if lexicon.zipf(halves[0] + halves[1]) >= min_zipf:
+                    yield Fix(m.start(), m.end(), "")
+
+
+def _halves(text: str, m: re.Match[str]) -> tuple[str, str] | None:
+    """The word parts before and after a hyphen break ``m``, or None at the text's start."""
+    before = P.WORD_END_RE.search(text, max(0, m.start() - 64), m.start())
+    if before is None:
+        return None
+    return before.group(), P.WORD_START_RE.match(text, m.end()).group()  # type: ignore[union-attr]
 
 
 def unwrap_lines(

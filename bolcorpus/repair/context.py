@@ -1,0 +1,240 @@
+"""Noisy-channel correction in context: the word a token most probably was, given its neighbours.
+
+For a token ``t`` between neighbours ``l`` and ``r`` each candidate word ``c`` scores
+``log P(c | l, r) + log P(error) - cost(t | c)``, the word model's probability
+(:class:`~bolcorpus.repair.language_model.WordModel`) plus the OCR channel's
+(:class:`~bolcorpus.repair.channel.Channel`); the token itself scores
+``log P(t | l, r) + log P(no error)``. A candidate replaces the token only when it wins
+by ``threshold`` (log10 units); one that wins by less is left alone and reported by
+:func:`doubtful_tokens`.
+
+- **Non-words** ("tbe", "thtcknosB") get candidates from the channel's confusions (two
+  deep) and from SymSpell (two plain edits).
+- **Real words** ("tho", "bo", "Arm") get only much more common words one cheap confusion
+  away, so a correct rare word needs strong context to move.
+- **Run-together words** ("persentence", "VMand") are split into two words when the
+  split beats every correction; a split of two long words that the bigrams do not know
+  is left to ``repair.lost_hyphens.v1`` ("militaryrightist").
+- **Capitalised function words** inside a sentence ("delay In the", "accepted, In the")
+  are lower-cased when a lower-case word follows.
+
+``P(error)`` adapts to the text: the share of its tokens that are no words. Clean text
+therefore needs far stronger evidence for a change than a badly damaged page.
+
+>>> from functools import partial
+>>> from bolcorpus.repair.rules import apply_rule
+>>> channel = Channel.from_rows([("o", "e", 9, 1.1), ("t", "f", 9, 2.1), ("n", "a", 9, 2.0)])
+>>> rule = partial(correct_in_context, lexicon=Lexicon(), channel=channel)
+>>> apply_rule(rule, "Tho walls ot tbo building are of brickwork, the exterior In the persentence")
+'The walls of the building are of brickwork, the exterior in the per sentence'
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from bolcorpus.repair.channel import Channel
+from bolcorpus.repair.engine import Fix
+from bolcorpus.repair.language_model import WordModel
+from bolcorpus.repair.lexicon import Lexicon
+from bolcorpus.repair.patterns import FUNCTION_WORDS
+
+# A word of letters alone: not part of a token with digits, junk or inner punctuation
+# ("revo1utionary", "dissolve~d", "n:volution": the confusions rule's), of a compound or
+# of a possessive ("left-wing", "Ovando’s").
+TOKEN_RE = re.compile(r"(?<![\w~£µ.,:/'’-])[^\W\d_]+(?![\w~£µ'’])(?![.,:/'’-]\w)")
+GAP_RE = re.compile(r"[ \t]+")  # neighbours are words separated by spaces only
+MIN_ERROR_RATE, MAX_ERROR_RATE = 0.001, 0.25  # the prior chance that a word is damaged
+ERR_FACTOR = 2.0  # the share of damaged words is about twice the share of non-words
+REAL_WORD_MAX_ZIPF = 5.0  # real words as common as this are never questioned
+REAL_WORD_GAIN = 1.0  # a real word's candidates are this much more common (Zipf)
+FUNCTION_WORD_ZIPF = 5.5  # a split part of one or two letters must be this common ("of", "in")
+SHORT_PART = 3  # a split with a part this short is no lost hyphen ("persentence")
+SPLIT_COST = 1.0  # log10: a missing space costs about as much as a cheap confusion
+NAME_LOGP = -8.0  # a capitalised string no list knows is most likely a name ("Levelt")
+MAX_CHANNEL_COST = 6.0  # candidates costlier than this are not considered
+MAX_CANDIDATES = 20  # per token, the most common
+
+
+class Decision(NamedTuple):
+    """What the corrector thinks of one token: the best replacement and its winning margin."""
+
+    start: int
+    end: int
+    token: str
+    replacement: str
+    margin: float
+
+
+def correct_in_context(
+    text: str, *, lexicon: Lexicon, channel: Channel, threshold: float = 0.5, split_words: bool = True,
+    use_bigrams: bool = True, use_document: bool = True,
+) -> Iterator[Fix]:
+    """Replace tokens whose best correction wins by ``threshold`` (log10) in context."""
+    for d in decide(text, lexicon=lexicon, channel=channel, split_words=split_words,
+                    use_bigrams=use_bigrams, use_document=use_document):
+        if d.margin >= threshold:
+            yield Fix(d.start, d.end, d.replacement)
+
+
+def doubtful_tokens(
+    text: str, *, lexicon: Lexicon, channel: Channel, threshold: float = 0.5, doubt: float = 1.0
+) -> list[Decision]:
+    """Tokens whose correction wins, but by less than ``threshold`` (and at least ``threshold - doubt``)."""
+    return [d for d in decide(text, lexicon=lexicon, channel=channel) if threshold - doubt <= d.margin < threshold]
+
+
+def decide(
+    text: str, *, lexicon: Lexicon, channel: Channel, split_words: bool = True, use_bigrams: bool = True,
+    use_document: bool = True,
+) -> list[Decision]:
+    """Every token whose best reading is not itself, with the margin by which that reading wins."""
+    tokens = list(TOKEN_RE.finditer(text))
+    if not tokens:
+        return []
+    counts = Counter(m.group() for m in tokens)
+    model = _model(lexicon)
+    if use_document:
+        model = model.with_document(counts)
+    unknown = sum(n for t, n in counts.items() if len(t) > 2 and _wordlike(t) and not lexicon.known(t))
+    error_rate = min(MAX_ERROR_RATE, max(MIN_ERROR_RATE, ERR_FACTOR * unknown / len(tokens)))
+    log_error, log_right = math.log10(error_rate), math.log10(1 - error_rate)
+    # Most tokens have no candidate and are no capitalised function word: decide that once per type.
+    open_types = {t for t in counts if _open(t, lexicon, channel, split_words)}
+    out: list[Decision] = []
+    words = [m.group().lower() for m in tokens]
+    for i, m in enumerate(tokens):
+        token = m.group()
+        if token not in open_types:
+            continue
+        lower = words[i]
+        if lower in FUNCTION_WORDS:
+            if _function_word_mid_sentence(token, text, tokens, i):
+                out.append(Decision(m.start(), m.end(), token, lower, math.inf))
+            continue
+        candidates = _candidates(lower, lexicon, channel)
+        splits = _splits(lower, lexicon) if split_words and not lexicon.known(token) else ()
+        left = words[i - 1] if use_bigrams and i and GAP_RE.fullmatch(text, tokens[i - 1].end(), m.start()) else None
+        right = (
+            words[i + 1]
+            if use_bigrams and i + 1 < len(tokens) and GAP_RE.fullmatch(text, m.end(), tokens[i + 1].start())
+            else None
+        )
+        own = model.logp(lower, left, right) + log_right
+        if token[0].isupper() and not lexicon.known(lower):
+            own = max(own, NAME_LOGP + log_right)
+        best, best_score = lower, own
+        for cand, cost in candidates:
+            score = model.logp(cand, left, right) + log_error - cost
+            if score > best_score:
+                best, best_score = cand, score
+        for a, b in splits:
+            score = (model.logp(a, left) + model.logp(b, None, right) + model.pmi(a, b) + log_error - SPLIT_COST)
+            if (model.pmi(a, b) > 0 or min(len(a), len(b)) <= SHORT_PART) and score > best_score:
+                best, best_score = f"{a} {b}", score
+        if best != lower:
+            out.append(Decision(m.start(), m.end(), token, _cased(best, token, lexicon), best_score - own))
+            words[i] = best.rsplit(" ", 1)[-1]
+    return out
+
+
+def _open(token: str, lexicon: Lexicon, channel: Channel, split_words: bool) -> bool:
+    """Whether a token type may change at all: a capitalised function word, or a word with candidates."""
+    lower = token.lower()
+    if lower in FUNCTION_WORDS:
+        return token[0].isupper()
+    if not _wordlike(token):  # "TEXTRACT", "LCTs": acronyms and names
+        return False
+    return bool(_candidates(lower, lexicon, channel)) or (
+        split_words and not lexicon.known(token) and bool(_splits(lower, lexicon))
+    )
+
+
+def _function_word_mid_sentence(token: str, text: str, tokens: list[re.Match[str]], i: int) -> bool:
+    """"said In the", "34 In the": a capitalised function word inside a sentence, before a lower-case word."""
+    if not token[1:].islower() or i + 1 >= len(tokens):
+        return False
+    following = tokens[i + 1]
+    if not (following.group()[0].islower() and GAP_RE.fullmatch(text, tokens[i].end(), following.start())):
+        return False
+    before = text[: tokens[i].start()].rstrip(" \t")
+    return bool(before) and (before[-1].islower() or before[-1].isdigit() or before[-1] in ",;")
+
+
+def _is_function_word(word: str, lexicon: Lexicon) -> bool:
+    return len(word) <= 4 and lexicon.zipf(word) >= FUNCTION_WORD_ZIPF
+
+
+def _cased(word: str, token: str, lexicon: Lexicon) -> str:
+    """``word`` written in the case pattern of ``token`` ("Tbe" → "The", "MNR" stays upper)."""
+    word = " ".join(lexicon.spelling(w) if "-" not in w else w for w in word.split(" "))
+    if token.isupper() and len(token) > 1:
+        return word.upper()
+    if token[0].isupper():
+        return word[0].upper() + word[1:]
+    return word
+
+
+def _candidates(lower: str, lexicon: Lexicon, channel: Channel) -> tuple[tuple[str, float], ...]:
+    """Candidate words for a token with their channel costs (cached per token)."""
+    key = (lower, channel)
+    found = lexicon.corrections.get(key)
+    if found is None:
+        found = lexicon.corrections[key] = _find_candidates(lower, lexicon, channel)  # type: ignore[assignment]
+    return found  # type: ignore[return-value]
+
+
+def _find_candidates(lower: str, lexicon: Lexicon, channel: Channel) -> tuple[tuple[str, float], ...]:
+    dictionary = lexicon.dictionary()
+    if lexicon.known(lower):
+        zipf = lexicon.zipf(lower)
+        if zipf >= REAL_WORD_MAX_ZIPF or lower in lexicon.terms or len(lower) < 2:
+            return ()
+        found = {c for c in channel.variants(lower, 1) if c in dictionary and lexicon.zipf(c) >= zipf + REAL_WORD_GAIN}
+    else:
+        if len(lower) < 2:
+            return ()
+        found = {c for c in channel.variants(lower, 2 if len(lower) <= 10 else 1) if c in dictionary}
+        if len(lower) >= 4:
+            found |= set(lexicon.near(lower, 2, closest=True))
+    # The channel cost is the dearest part: only for the most common candidates.
+    found = set(sorted(found - {lower}, key=lambda c: (-lexicon.zipf(c), c))[:MAX_CANDIDATES])
+    scored = ((c, channel.cost(lower, c, limit=MAX_CHANNEL_COST)) for c in found)
+    return tuple(sorted((c, cost) for c, cost in scored if cost <= MAX_CHANNEL_COST))
+
+
+def _splits(lower: str, lexicon: Lexicon) -> tuple[tuple[str, str], ...]:
+    """Ways to cut a run-together token into two known words ("persentence" → "per sentence")."""
+    if len(lower) < 5:
+        return ()
+    return tuple(
+        (lower[:i], lower[i:])
+        for i in range(1, len(lower))
+        if _split_part(lower[:i], lexicon) and _split_part(lower[i:], lexicon)
+    )
+
+
+def _split_part(part: str, lexicon: Lexicon) -> bool:
+    if len(part) <= 2:
+        return part in ("a", "i") or _is_function_word(part, lexicon)
+    return lexicon.known(part) and lexicon.zipf(part) >= 3.0
+
+
+_MODELS: dict[int, WordModel] = {}
+
+
+def _model(lexicon: Lexicon) -> WordModel:
+    """One word model per lexicon (the bigrams load once per process)."""
+    model = _MODELS.get(id(lexicon))
+    if model is None or model.lexicon is not lexicon:
+        model = _MODELS[id(lexicon)] = WordModel.default(lexicon)
+    return model
+
+
+def _wordlike(token: str) -> bool:
+    """Lower case or capitalised: a word, not an acronym or a name such as "TEXTRACT", "LCTs"."""
+    return token.islower() or token.istitle()
