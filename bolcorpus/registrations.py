@@ -7,6 +7,7 @@ from bolcorpus import ner
 from bolcorpus.registry import rules, stages
 from bolcorpus.repair import rules as repair_rules
 from bolcorpus.repair.context import correct_in_context
+from bolcorpus.repair.segmentation import resegment_words
 from bolcorpus.stages.entities import Entities
 from bolcorpus.stages.ingest import Ingest
 from bolcorpus.stages.publish import Publish
@@ -27,6 +28,7 @@ rules.register("repair.confusions.v1", repair_rules.fix_ocr_confusions)
 rules.register("repair.numbers.v1", repair_rules.fix_number_confusions)
 rules.register("repair.acronyms.v1", repair_rules.restore_acronyms)
 rules.register("repair.context.v1", correct_in_context)
+rules.register("repair.segmentation.v1", resegment_words)
 
 ner.register_components()
 

@@ -39,7 +39,7 @@ from typing import NamedTuple
 
 from bolcorpus.repair.channel import Channel
 from bolcorpus.repair.engine import Fix
-from bolcorpus.repair.language_model import WordModel
+from bolcorpus.repair.language_model import word_model
 from bolcorpus.repair.lexicon import Lexicon
 from bolcorpus.repair.patterns import FUNCTION_WORDS
 
@@ -97,7 +97,7 @@ def decide(
     if not tokens:
         return []
     counts = Counter(m.group() for m in tokens)
-    model = _model(lexicon)
+    model = word_model(lexicon)
     if use_document:
         model = model.with_document(counts)
     unknown = sum(n for t, n in counts.items() if len(t) > 2 and _wordlike(t) and not lexicon.known(t))
@@ -222,17 +222,6 @@ def _split_part(part: str, lexicon: Lexicon) -> bool:
     if len(part) <= 2:
         return part in ("a", "i") or _is_function_word(part, lexicon)
     return lexicon.known(part) and lexicon.zipf(part) >= 3.0
-
-
-_MODELS: dict[int, WordModel] = {}
-
-
-def _model(lexicon: Lexicon) -> WordModel:
-    """One word model per lexicon (the bigrams load once per process)."""
-    model = _MODELS.get(id(lexicon))
-    if model is None or model.lexicon is not lexicon:
-        model = _MODELS[id(lexicon)] = WordModel.default(lexicon)
-    return model
 
 
 def _wordlike(token: str) -> bool:

@@ -125,3 +125,14 @@ def _bigrams() -> dict[tuple[str, str], int]:
         a, b, n = line.split(" ")
         out[(a, b)] = int(n)
     return out
+
+
+_MODELS: dict[int, WordModel] = {}
+
+
+def word_model(lexicon: Lexicon) -> WordModel:
+    """The word model over ``lexicon``, made once per lexicon (the bigrams load once per process)."""
+    model = _MODELS.get(id(lexicon))
+    if model is None or model.lexicon is not lexicon:
+        model = _MODELS[id(lexicon)] = WordModel.default(lexicon)
+    return model

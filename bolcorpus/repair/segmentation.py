@@ -1,0 +1,157 @@
+"""Word segmentation in context: put the spaces of a damaged run of words where the words are.
+
+Scanned and converted text splits words ("Str ing Transformat ions", "Jun et i on") and
+runs them together ("dialoguesare"). Around every fragment that is no word, the letters
+of a short run of words are segmented anew by dynamic programming over the word model
+(:class:`~bolcorpus.repair.language_model.WordModel`: unigrams, and the bigram of each
+word with the one before). Every space removed or added has a cost; the new
+segmentation replaces the old one when it scores ``threshold`` better (log10) and joins
+at least two words. Only known words are proposed; letters and case are kept.
+
+>>> from functools import partial
+>>> from bolcorpus.repair.rules import apply_rule
+>>> rule = partial(resegment_words, lexicon=Lexicon())
+>>> apply_rule(rule, "the Str ing Transformat ions of the descr ip t ion are given")
+'the String Transformations of the description are given'
+>>> apply_rule(rule, "it may be a new per cent")  # words that are words stay apart
+'it may be a new per cent'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from bolcorpus.repair.engine import Fix
+from bolcorpus.repair.language_model import WordModel, word_model
+from bolcorpus.repair.lexicon import Lexicon
+
+# A run of letter-only words separated by single spaces (not across punctuation or lines).
+RUN_RE = re.compile(r"(?<![\w'’.-])[^\W\d_]+(?: [^\W\d_]+)*(?![\w'’-])(?!\.\w)")
+WINDOW = 3  # words on each side of a fragment that may join it
+MAX_WORD = 24  # letters of the longest word proposed
+BEAM = 4  # segmentations kept per position
+SINGLE_LETTERS = frozenset("aAI")  # the only one-letter words of English
+
+
+def resegment_words(
+    text: str, *, lexicon: Lexicon, threshold: float = 1.0, join_cost: float = 0.5, split_cost: float = 2.5
+) -> Iterator[Fix]:
+    """Resegment the runs of words around fragments that are no words, joining at least two.
+
+    A space removed costs ``join_cost`` and one added ``split_cost`` (log10): in OCR a
+    fragment is more often a piece of a split word than words run together, and a
+    garbled word can often be cut into two rare words ("altempt" → "al tempt"). A lone
+    token is left to ``repair.context.v1``, which weighs splits against corrections.
+    """
+    model = word_model(lexicon)
+    for run in RUN_RE.finditer(text):
+        words = run.group().split(" ")
+        if len(words) < 2 and len(words[0]) < 6:
+            continue
+        suspects = [i for i, w in enumerate(words) if _fragment(w, lexicon)]
+        done = -1
+        for i in suspects:
+            if i <= done:
+                continue
+            lo, hi = max(0, i - WINDOW), min(len(words), i + WINDOW + 1)
+            while hi < len(words) and hi - 1 in suspects:  # a chain of fragments stays in one window
+                hi = min(len(words), hi + 1)
+            window = words[lo:hi]
+            best = _segment(window, model, join_cost, split_cost)
+            if best is None or len(best[0]) >= len(window):
+                continue
+            if best[1] - _score(window, model) >= threshold:
+                start = run.start() + sum(len(w) + 1 for w in words[:lo])
+                yield from _fixes(" ".join(window), " ".join(best[0]), start)
+                done = hi - 1
+
+
+def _fragment(word: str, lexicon: Lexicon) -> bool:
+    """A word that is no word: a piece of a split word, or words run together."""
+    if len(word) == 1:
+        return word not in SINGLE_LETTERS
+    return (word.islower() or word.istitle()) and not lexicon.known(word)
+
+
+def _score(words: list[str], model: WordModel) -> float:
+    """log10 score of a segmentation: each word given the one before."""
+    score, previous = 0.0, None
+    for word in words:
+        lower = word.lower()
+        score += model.unigram(lower) + (model.pmi(previous, lower) if previous else 0.0)
+        previous = lower
+    return score
+
+
+def _segment(
+    words: list[str], model: WordModel, join_cost: float, split_cost: float
+) -> tuple[list[str], float] | None:
+    """The best segmentation of the letters of ``words`` into known words, with its score.
+
+    A beam search over letter positions: an entry ``(score, start, back)`` stands for the
+    best segmentations of the letters before its position whose last word starts at
+    ``start``; ``back`` is the entry that word extends.
+    """
+    letters = "".join(words)
+    lower = letters.lower()
+    spaces, pos = set(), 0
+    for word in words[:-1]:
+        pos += len(word)
+        spaces.add(pos)
+    n = len(letters)
+    beams: list[list[_Entry]] = [[] for _ in range(n + 1)]
+    beams[0] = [_Entry(0.0, 0, None)]
+    for j in range(1, n + 1):
+        found = []
+        for i in range(max(0, j - MAX_WORD), j):
+            piece = lower[i:j]
+            if not beams[i] or not _proposable(letters[i:j], piece, model.lexicon):
+                continue
+            joined, added = _changes(i, j, spaces)
+            cost = model.unigram(piece) - join_cost * joined - split_cost * added
+            for entry in beams[i]:
+                bigram = model.pmi(lower[entry.start : i], piece) if i else 0.0
+                found.append(_Entry(entry.score + cost + bigram, i, entry))
+        beams[j] = sorted(found, key=lambda e: -e.score)[:BEAM]
+    if not beams[n]:
+        return None
+    cuts, entry = [], beams[n][0]
+    while entry.back is not None:
+        cuts.append(entry.start)
+        entry = entry.back
+    bounds = [0, *sorted(c for c in cuts if c), n]
+    return [letters[a:b] for a, b in zip(bounds, bounds[1:])], beams[n][0].score
+
+
+class _Entry(NamedTuple):
+    score: float
+    start: int
+    back: _Entry | None
+
+
+def _changes(i: int, j: int, spaces: set[int]) -> tuple[int, int]:
+    """For a word over letters ``[i, j)``: the spaces it removes, and 1 if it adds one at ``i``."""
+    return sum(1 for s in spaces if i < s < j), 1 if i and i not in spaces else 0
+
+
+def _proposable(piece: str, lower: str, lexicon: Lexicon) -> bool:
+    """Only known words, in one case pattern ("String", not "sTring")."""
+    if len(piece) == 1:
+        return piece in SINGLE_LETTERS
+    return lexicon.known(lower) and (piece.islower() or piece.istitle() or piece.isupper())
+
+
+def _fixes(old: str, new: str, offset: int) -> Iterator[Fix]:
+    """The space insertions and deletions that turn ``old`` into ``new`` (same letters)."""
+    i = j = 0
+    while i < len(old) or j < len(new):
+        if i < len(old) and j < len(new) and old[i] == new[j]:
+            i, j = i + 1, j + 1
+        elif i < len(old) and old[i] == " ":
+            yield Fix(offset + i, offset + i + 1, "")
+            i += 1
+        else:
+            yield Fix(offset + i, offset + i, " ")
+            j += 1
