@@ -15,8 +15,8 @@ by ``threshold`` (log10 units); one that wins by less is left alone and reported
 - **Run-together words** ("persentence", "VMand") are split into two words when the
   split beats every correction; a split of two long words that the bigrams do not know
   is left to ``repair.lost_hyphens.v1`` ("militaryrightist").
-- **Capitalised function words** inside a sentence ("delay In the", "accepted, In the")
-  are lower-cased when a lower-case word follows.
+- **A capital I for a small i** in a function word inside a sentence ("delay In the",
+  "accepted, Is it") is lower-cased when a lower-case word follows.
 
 ``P(error)`` adapts to the text: the share of its tokens that are no words. Clean text
 therefore needs far stronger evidence for a change than a badly damaged page.
@@ -39,9 +39,9 @@ from typing import NamedTuple
 
 from bolcorpus.repair.channel import Channel
 from bolcorpus.repair.engine import Fix
-from bolcorpus.repair.language_model import word_model
+from bolcorpus.repair.language_model import WordModel, word_model
 from bolcorpus.repair.lexicon import Lexicon
-from bolcorpus.repair.patterns import FUNCTION_WORDS
+from bolcorpus.repair.patterns import CAPITAL_I_WORDS
 
 # A word of letters alone: not part of a token with digits, junk or inner punctuation
 # ("revo1utionary", "dissolve~d", "n:volution": the confusions rule's), of a compound or
@@ -54,6 +54,7 @@ REAL_WORD_MAX_ZIPF = 5.0  # real words as common as this are never questioned
 REAL_WORD_GAIN = 1.0  # a real word's candidates are this much more common (Zipf)
 FUNCTION_WORD_ZIPF = 5.5  # a split part of one or two letters must be this common ("of", "in")
 SHORT_PART = 3  # a split with a part this short is no lost hyphen ("persentence")
+COMMON_PART_ZIPF = 5.6  # nor one with a part this common ("consideredagainst")
 SPLIT_COST = 1.0  # log10: a missing space costs about as much as a cheap confusion
 NAME_LOGP = -8.0  # a capitalised string no list knows is most likely a name ("Levelt")
 MAX_CHANNEL_COST = 6.0  # candidates costlier than this are not considered
@@ -112,7 +113,7 @@ def decide(
         if token not in open_types:
             continue
         lower = words[i]
-        if lower in FUNCTION_WORDS:
+        if lower in CAPITAL_I_WORDS:
             if _function_word_mid_sentence(token, text, tokens, i):
                 out.append(Decision(m.start(), m.end(), token, lower, math.inf))
             continue
@@ -134,7 +135,7 @@ def decide(
                 best, best_score = cand, score
         for a, b in splits:
             score = (model.logp(a, left) + model.logp(b, None, right) + model.pmi(a, b) + log_error - SPLIT_COST)
-            if (model.pmi(a, b) > 0 or min(len(a), len(b)) <= SHORT_PART) and score > best_score:
+            if _spaced(a, b, model) and score > best_score:
                 best, best_score = f"{a} {b}", score
         if best != lower:
             out.append(Decision(m.start(), m.end(), token, _cased(best, token, lexicon), best_score - own))
@@ -142,10 +143,19 @@ def decide(
     return out
 
 
+def _spaced(a: str, b: str, model: WordModel) -> bool:
+    """Whether ``a`` and ``b`` run together lost a space, not a hyphen.
+
+    So it is with a short or a very common part, or a pair the bigrams know.
+    """
+    common = max(model.lexicon.zipf(a), model.lexicon.zipf(b)) >= COMMON_PART_ZIPF
+    return min(len(a), len(b)) <= SHORT_PART or common or model.pmi(a, b) > 0
+
+
 def _open(token: str, lexicon: Lexicon, channel: Channel, split_words: bool) -> bool:
-    """Whether a token type may change at all: a capitalised function word, or a word with candidates."""
+    """Whether a token type may change at all: "In", "Is", …, or a word with candidates."""
     lower = token.lower()
-    if lower in FUNCTION_WORDS:
+    if lower in CAPITAL_I_WORDS:
         return token[0].isupper()
     if not _wordlike(token):  # "TEXTRACT", "LCTs": acronyms and names
         return False
@@ -155,7 +165,7 @@ def _open(token: str, lexicon: Lexicon, channel: Channel, split_words: bool) -> 
 
 
 def _function_word_mid_sentence(token: str, text: str, tokens: list[re.Match[str]], i: int) -> bool:
-    """"said In the", "34 In the": a capitalised function word inside a sentence, before a lower-case word."""
+    """"said In the", "34 In the": a capitalised "in", "is", … inside a sentence, before a lower-case word."""
     if not token[1:].islower() or i + 1 >= len(tokens):
         return False
     following = tokens[i + 1]

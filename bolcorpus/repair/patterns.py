@@ -43,6 +43,7 @@ SPACING_FIXES: tuple[tuple[re.Pattern[str], re.Pattern[str] | None, str], ...] =
     (re.compile(r"( )[\"”](?= [(\[])"), re.compile(r"[.!?,;]"), ""),  # 'events.... " (Rebelión'
 
     (re.compile(r" (\.)(?=[a-z])"), None, ""),  # "In .t he"
+    (re.compile(r"( )\.(?= [A-Z]| ?$)", re.M), WORDCHAR, ""),  # "represent ations . If", "description ."
     (re.compile(r"( )\.[A-Z]\.(?<=\b[A-Z] \.[A-Z]\.)"), None, ""),  # "U .S."
 )
 
@@ -73,12 +74,8 @@ CONFUSIONS: tuple[tuple[str, str, float], ...] = (
     (",", "s", 0.3), ("/", "f", 0.3), ("/", "l", 0.4), (":", "e", 0.4), (":", "c", 0.5),
     ("µi", "m", 0.3), ("µ", "m", 0.3), ("vv", "w", 0.3), ("w", "vv", 0.3), (":", "r", 0.4),
 )
-# Words never capitalised inside a sentence ("delay In the" is damage). Not "may", "no",
-# "will" or "mr": months, "No. 5", names and titles are capitalised there.
-FUNCTION_WORDS = frozenset(
-    "in is it the of and to at on by be as he we for was are has had his her its or an with from this that "
-    "but not were been they she their which into".split()
-)
+# Function words that OCR prints with a capital I for the small i ("delay In the").
+CAPITAL_I_WORDS = frozenset({"in", "is", "it", "its", "into", "if"})
 SHORT_DIGIT_CONFUSION_RE = re.compile(r"[a-z][0156]|[0156][a-z]")  # "a5" → "as"
 
 FUSED_FOOTNOTE_RE = re.compile(r"footnote\d+\b")  # "mnrfootnote1": the marker after a word

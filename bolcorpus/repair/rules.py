@@ -281,7 +281,8 @@ def restore_lost_hyphens(text: str, *, lexicon: Lexicon, min_part_zipf: float = 
     splits = {}
     for word in counts:
         if len(word) >= 7 and "-" not in word and lexicon.zipf(word) < 2.0:
-            if (split := _best_split(word, lexicon)) and split[0] >= min_part_zipf:
+            split = _best_split(word, lexicon)
+            if split and split[0] >= min_part_zipf and not _lost_space(word, split[1], lexicon):
                 splits[word] = split[1]
     if not splits:
         return
@@ -311,7 +312,8 @@ def fix_ocr_confusions(text: str, *, lexicon: Lexicon) -> Iterator[Fix]:
     corrections = {t: c for t in set(P.SUSPECT_TOKEN_RE.findall(text)) if (c := _correct(t, lexicon)) is not None}
     if corrections:
         for m in _tokens(tuple(sorted(corrections))).finditer(text):
-            yield Fix(m.start(), m.end(), corrections[m.group()])
+            if text[m.start() - 1 : m.start()] != "-" and text[m.end() : m.end() + 1] != "-":  # "num-ber", "de-clared"
+                yield Fix(m.start(), m.end(), corrections[m.group()])
 
 
 def fix_number_confusions(text: str) -> Iterator[Fix]:
@@ -403,6 +405,11 @@ def _best_split(word: str, lexicon: Lexicon) -> tuple[float, int] | None:
         and lexicon.known(word[i:])
     ]
     return max(splits) if splits else None
+
+
+def _lost_space(word: str, cut: int, lexicon: Lexicon, *, common: float = 5.6) -> bool:
+    """A very common part ("consideredagainst"): words run together, not a compound."""
+    return max(lexicon.zipf(word[:cut]), lexicon.zipf(word[cut:])) >= common
 
 
 def _looks_damaged(counts: Counter[str], lexicon: Lexicon, *, threshold: float = 0.002) -> bool:
