@@ -47,9 +47,10 @@ def test_stage_contract_counts_keeps_metadata_and_rejects_with_reason() -> None:
 def test_registry_snapshot() -> None:
     assert stages.names() == ["entities", "ingest", "publish", "repair", "segment", "stance"]
     assert rules.names() == [
-        "repair.acronyms.v1", "repair.confusions.v1", "repair.dehyphenate.v1", "repair.footnotes.v1",
-        "repair.furniture.v1", "repair.lost_hyphens.v1", "repair.newlines.v1", "repair.numbers.v1",
-        "repair.punctuation.v1", "repair.split_words.v1", "repair.unicode.v1", "repair.unwrap.v1",
+        "repair.acronyms.v1", "repair.confusions.v1", "repair.context.v1", "repair.dehyphenate.v1",
+        "repair.footnotes.v1", "repair.furniture.v1", "repair.lost_hyphens.v1", "repair.newlines.v1",
+        "repair.numbers.v1", "repair.punctuation.v1", "repair.segmentation.v1", "repair.split_words.v1",
+        "repair.unicode.v1", "repair.unwrap.v1",
     ]
 
 

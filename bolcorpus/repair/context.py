@@ -47,9 +47,12 @@ from bolcorpus.repair.patterns import CAPITAL_I_WORDS
 # ("revo1utionary", "dissolve~d", "n:volution": the confusions rule's), of a compound or
 # of a possessive ("left-wing", "Ovando’s").
 TOKEN_RE = re.compile(r"(?<![\w~£µ.,:/'’-])[^\W\d_]+(?![\w~£µ'’])(?![.,:/'’-]\w)")
+DEFAULT_THRESHOLD = 0.5  # log10: a correction must be about three times likelier than the token as it is
 GAP_RE = re.compile(r"[ \t]+")  # neighbours are words separated by spaces only
 MIN_ERROR_RATE, MAX_ERROR_RATE = 0.001, 0.25  # the prior chance that a word is damaged
 ERR_FACTOR = 2.0  # the share of damaged words is about twice the share of non-words
+CHANNEL_ERROR_RATE = 0.25  # the damage of the text the channel was learned on (Overproof: WER 29 %)
+CLOSEST = True  # SymSpell: only the closest words (faster), not all within two edits
 REAL_WORD_MAX_ZIPF = 5.0  # real words as common as this are never questioned
 REAL_WORD_GAIN = 1.0  # a real word's candidates are this much more common (Zipf)
 FUNCTION_WORD_ZIPF = 5.5  # a split part of one or two letters must be this common ("of", "in")
@@ -72,7 +75,7 @@ class Decision(NamedTuple):
 
 
 def correct_in_context(
-    text: str, *, lexicon: Lexicon, channel: Channel, threshold: float = 0.5, split_words: bool = True,
+    text: str, *, lexicon: Lexicon, channel: Channel, threshold: float = DEFAULT_THRESHOLD, split_words: bool = True,
     use_bigrams: bool = True, use_document: bool = True,
 ) -> Iterator[Fix]:
     """Replace tokens whose best correction wins by ``threshold`` (log10) in context."""
@@ -83,7 +86,7 @@ def correct_in_context(
 
 
 def doubtful_tokens(
-    text: str, *, lexicon: Lexicon, channel: Channel, threshold: float = 0.5, doubt: float = 1.0
+    text: str, *, lexicon: Lexicon, channel: Channel, threshold: float = DEFAULT_THRESHOLD, doubt: float = 1.0
 ) -> list[Decision]:
     """Tokens whose correction wins, but by less than ``threshold`` (and at least ``threshold - doubt``)."""
     return [d for d in decide(text, lexicon=lexicon, channel=channel) if threshold - doubt <= d.margin < threshold]
@@ -101,9 +104,10 @@ def decide(
     model = word_model(lexicon)
     if use_document:
         model = model.with_document(counts)
-    unknown = sum(n for t, n in counts.items() if len(t) > 2 and _wordlike(t) and not lexicon.known(t))
+    unknown = sum(n for t, n in counts.items() if len(t) > 2 and t.islower() and not lexicon.known(t))  # not names
     error_rate = min(MAX_ERROR_RATE, max(MIN_ERROR_RATE, ERR_FACTOR * unknown / len(tokens)))
-    log_error, log_right = math.log10(error_rate), math.log10(1 - error_rate)
+    # The channel's costs were learned on text this damaged: scale them to this text's damage.
+    log_error, log_right = math.log10(error_rate / CHANNEL_ERROR_RATE), math.log10(1 - error_rate)
     # Most tokens have no candidate and are no capitalised function word: decide that once per type.
     open_types = {t for t in counts if _open(t, lexicon, channel, split_words)}
     out: list[Decision] = []
@@ -210,7 +214,7 @@ def _find_candidates(lower: str, lexicon: Lexicon, channel: Channel) -> tuple[tu
             return ()
         found = {c for c in channel.variants(lower, 2 if len(lower) <= 10 else 1) if c in dictionary}
         if len(lower) >= 4:
-            found |= set(lexicon.near(lower, 2, closest=True))
+            found |= set(lexicon.near(lower, 2, closest=CLOSEST))
     # The channel cost is the dearest part: only for the most common candidates.
     found = set(sorted(found - {lower}, key=lambda c: (-lexicon.zipf(c), c))[:MAX_CANDIDATES])
     scored = ((c, channel.cost(lower, c, limit=MAX_CHANNEL_COST)) for c in found)

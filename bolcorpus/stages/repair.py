@@ -3,7 +3,8 @@
 Besides the repaired text and its edits, each document's metadata gets
 ``footnotes`` (markers taken out of the running text, with where they stood),
 ``artefacts`` (damage no rule can repair, such as "XNUMX") and ``unresolved`` (tokens
-that still look damaged: left alone because the evidence for a correction was weak) and
+that still look damaged: left alone because the evidence for a correction was weak, such
+as "ma~", or a word the context rule would correct on evidence below its threshold) and
 ``damage`` (reference-free damage indicators of the raw and the repaired text).
 """
 
@@ -17,19 +18,22 @@ from typing import Any
 from bolcorpus.document import Document, Edit
 from bolcorpus.errors import BolcorpusError, ConfigError
 from bolcorpus.repair import RepairConfig, build_rules, repair
+from bolcorpus.repair.channel import Channel
+from bolcorpus.repair.context import DEFAULT_THRESHOLD, doubtful_tokens
 from bolcorpus.repair.indicators import damage_indicators
 from bolcorpus.repair.lexicon import Lexicon
 from bolcorpus.repair.patterns import JUNK_CHARS, SUSPECT_TOKEN_RE
 from bolcorpus.stages.base import MapStage, replace
 
 FOOTNOTE_RULE = "repair.footnotes"
+CONTEXT_RULE = "repair.context.v1"
 
 
 class Repair(MapStage):
     """Apply the configured repair rules to each document's raw text."""
 
     name = "repair"
-    version = 3
+    version = 4
     code = (*MapStage.code, "bolcorpus.repair")
     Config = RepairConfig  # type: ignore[assignment]  # the library config is the stage config
     config: RepairConfig
@@ -48,7 +52,19 @@ class Repair(MapStage):
         self._lexicon = Lexicon.from_files(self.config.lexicons)
 
     def fingerprint(self) -> dict[str, str]:
-        return {str(p.name): hashlib.sha256(p.read_bytes()).hexdigest() for p in self.config.lexicons}
+        files = [*self.config.lexicons, *([self.config.channel] if self.config.channel else [])]
+        return {str(p.name): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+    def _doubtful(self, text: str) -> list[dict[str, Any]]:
+        """Words the context rule would correct, but on evidence below its threshold."""
+        if CONTEXT_RULE not in self.config.rules:
+            return []
+        threshold = self.config.options.get(CONTEXT_RULE, {}).get("threshold", DEFAULT_THRESHOLD)
+        channel = Channel.from_file(self.config.channel)
+        return [
+            {"text": d.token, "offset": d.start}
+            for d in doubtful_tokens(text, lexicon=self._lexicon, channel=channel, threshold=threshold)
+        ]
 
     def transform(self, doc: Document) -> Document:
         result = repair(doc.raw_text, self._rules, max_passes=self.config.max_passes)
@@ -61,7 +77,9 @@ class Repair(MapStage):
                 for kind, rx in self._artefacts.items()
                 for m in rx.finditer(result.text)
             ],
-            "unresolved": unresolved_tokens(result.text),
+            "unresolved": sorted(
+                unresolved_tokens(result.text) + self._doubtful(result.text), key=lambda t: t["offset"]
+            ),
             "damage": [
                 {"indicator": name, "raw": raw, "repaired": repaired}
                 for (name, raw), repaired in zip(

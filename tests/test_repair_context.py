@@ -1,0 +1,164 @@
+"""Correction in context: the OCR channel, the word model, the context and segmentation rules."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from functools import partial
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from bolcorpus.errors import BolcorpusError
+from bolcorpus.repair import RepairConfig, apply_edits, repair_text
+from bolcorpus.repair.channel import (
+    Channel,
+    aligned_word_pairs,
+    learn_channel,
+    read_channel,
+    train_channel,
+    write_channel,
+)
+from bolcorpus.repair.context import correct_in_context, decide, doubtful_tokens
+from bolcorpus.repair.language_model import WordModel
+from bolcorpus.repair.lexicon import Lexicon
+from bolcorpus.repair.rules import apply_rule, fix_punctuation_spacing, restore_lost_hyphens
+from bolcorpus.repair.segmentation import resegment_words
+
+ROOT = Path(__file__).resolve().parent.parent
+CHANNEL = Channel.from_file(ROOT / "configs" / "lexicons" / "ocr_channel.tsv")
+LEXICON = Lexicon.from_terms(["Torres", "Zavaleta", "Lechín", "MNR"])
+context = partial(correct_in_context, lexicon=LEXICON, channel=CHANNEL)
+segment = partial(resegment_words, lexicon=LEXICON)
+
+# A damaged paragraph in the manner of 1940s newspaper OCR: the context rule sees the whole
+# text, so the document's damage sets how readily it corrects.
+DAMAGED = (
+    "Tho foundation stone ot a now school was placed iu position. Tbe walls of tho building "
+    "nro of brickwork, and tho exterior is of sufficient thtcknoss. It will bo opened at a "
+    "later dato by tho Minister, who said the work was In the hands of local builders."
+)
+
+CONTEXT_CASES = [
+    # (label, raw, the word, what it must become)
+    ("real word tho", DAMAGED, "tho building", "the building"),
+    ("non-word ot", DAMAGED, "stone ot a", "stone of a"),
+    ("non-word iu", DAMAGED, "placed iu position", "placed in position"),
+    ("case kept Tbe", DAMAGED, "Tbe walls", "The walls"),
+    ("two confusions", DAMAGED, "sufficient thtcknoss", "sufficient thickness"),
+    ("real word bo, by context", DAMAGED, "will bo opened", "will be opened"),
+    ("capital I for i", DAMAGED, "was In the hands", "was in the hands"),
+]
+
+
+@pytest.mark.parametrize(("raw", "before", "after"), [c[1:] for c in CONTEXT_CASES], ids=[c[0] for c in CONTEXT_CASES])
+def test_context_rule_corrects_in_context(raw: str, before: str, after: str) -> None:
+    assert before in raw
+    assert after in apply_rule(context, raw)
+
+
+CLEAN = [
+    # Clean text that must come out unchanged: rare words, names, acronyms, Spanish terms.
+    "The tin miners of Catavi struck, and Torres met Lechín in La Paz with the COB and the MNR.",
+    "Zavaleta wrote of the rosca, of dual power and of the Popular Assembly of 1971.",
+    "It is a tho-rough study; the TEXTRACT system and LCTs were used, as Levelt (1989) said.",
+    "In 1952 the revolution came. It was In Bolivia that the army split.",  # "In Bolivia": a name follows
+]
+
+
+@pytest.mark.parametrize("text", CLEAN)
+def test_context_rule_leaves_clean_text_alone(text: str) -> None:
+    assert apply_rule(context, text) == text
+
+
+def test_context_rule_splits_words_run_together() -> None:
+    assert apply_rule(context, "the number of phrases persentence is higher") == "the number of phrases per sentence is higher"
+
+
+def test_context_rule_is_idempotent_and_its_edits_replay() -> None:
+    config = RepairConfig(channel=ROOT / "configs" / "lexicons" / "ocr_channel.tsv")
+    once = repair_text(DAMAGED, config)
+    assert apply_edits(DAMAGED, once.edits) == once.text
+    assert repair_text(once.text, config).text == once.text
+    assert any(e.rule == "repair.context.v1" and e.before == "tho" and e.after == "the" for e in once.edits)
+
+
+def test_weak_evidence_is_reported_not_changed() -> None:
+    text = "The old tile of the house and the new tile of the shed."
+    strong = decide(text, lexicon=LEXICON, channel=CHANNEL)
+    doubtful = doubtful_tokens(text, lexicon=LEXICON, channel=CHANNEL, threshold=100.0, doubt=200.0)
+    changed = apply_rule(partial(context, threshold=100.0), text)
+    assert changed == text  # nothing reaches a threshold of 100
+    assert [d.token for d in doubtful] == [d.token for d in strong if d.margin < 100.0]
+
+
+def test_the_document_model_protects_repeated_names_not_repeated_errors() -> None:
+    model = WordModel.default(LEXICON)
+    names = model.with_document(Counter({"Coveny": 4, "tho": 9}))
+    assert names.unigram("coveny") > model.unigram("coveny")  # a name the text repeats
+    assert names.unigram("tho") == model.unigram("tho")  # a lower-case OCR error it repeats
+
+
+def test_bigrams_prefer_the_word_that_fits_its_neighbours() -> None:
+    model = WordModel.default(LEXICON)
+    assert model.logp("be", "will", "built") > model.logp("he", "will", "built")
+    assert model.logp("he", "said", "was") > model.logp("be", "said", "was")
+    assert model.pmi("of", "the") > 0 > model.pmi("the", "of")
+
+
+def test_channel_is_learned_from_aligned_words(tmp_path: Path) -> None:
+    pairs = list(aligned_word_pairs("Tho walls ot tbo building, nro", "The walls of the building, are"))
+    assert pairs == [("Tho", "The"), ("walls", "walls"), ("ot", "of"), ("tbo", "the"), ("building", "building"),
+                     ("nro", "are")]
+    rows = learn_channel(pairs, min_count=1)
+    by_pair = {(p, m): (n, cost) for p, m, n, cost in rows}
+    assert by_pair["o", "e"][0] == 2  # "Tho" and "nro"; in "tbo" it is one confusion with its neighbour
+    assert by_pair["bo", "he"][0] == 1
+    assert by_pair["o", "e"][1] == pytest.approx(-math.log10(2 / 3))  # 2 of the 3 e's of the meant words
+    path = tmp_path / "channel.tsv"
+    write_channel(rows, path, source="a test")
+    assert read_channel(path) == [(p, m, n, round(c, 3)) for p, m, n, c in rows]
+    learned = Channel.from_file(path)
+    assert learned.cost("tho", "the") < Channel.from_file(None).cost("tho", "the")
+
+
+def test_train_channel_reads_parquet_and_says_what_is_wrong(tmp_path: Path) -> None:
+    data = tmp_path / "train.parquet"
+    pq.write_table(pa.table({"ocr_text": ["Tho walls ot tbo build- ing"] * 3,
+                             "ground_truth": ["The walls of the build¬ ing"] * 3}), data)
+    rows, pairs = train_channel(data, tmp_path / "out.tsv")
+    assert pairs == 12 and rows >= 2  # "build¬ ing" is joined: "build-" and "ing" align with nothing
+    with pytest.raises(BolcorpusError, match="no such file"):
+        train_channel(tmp_path / "missing.parquet", tmp_path / "out.tsv")
+    pq.write_table(pa.table({"text": ["x"]}), tmp_path / "bad.parquet")
+    with pytest.raises(BolcorpusError, match="ocr_text and ground_truth"):
+        train_channel(tmp_path / "bad.parquet", tmp_path / "out.tsv")
+
+
+SEGMENT_CASES = [
+    ("the Str ing Transformat ions were", "the String Transformations were"),
+    ("in the descr ip t ion of it", "in the description of it"),
+    ("a pre sen tat i ons of", "a presentations of"),
+    ("it may be a new per cent", "it may be a new per cent"),  # words that are words stay apart
+    ("the altempt failed", "the altempt failed"),  # a lone garbled word is not cut into rare words
+    ("the MNR and FSTMB were", "the MNR and FSTMB were"),
+]
+
+
+@pytest.mark.parametrize(("raw", "expected"), SEGMENT_CASES, ids=[c[0] for c in SEGMENT_CASES])
+def test_segmentation(raw: str, expected: str) -> None:
+    assert apply_rule(segment, raw) == expected
+
+
+@pytest.mark.parametrize(("rule", "raw", "expected"), [
+    (fix_punctuation_spacing, "the represent ations . If so", "the represent ations. If so"),
+    (fix_punctuation_spacing, "the description .", "the description."),
+    (fix_punctuation_spacing, "Wait ... and see", "Wait ... and see"),
+    (partial(restore_lost_hyphens, lexicon=Lexicon()),  # in a damaged text ("tbe", "cnsis"): a space was lost
+     "it was consideredagainst us; tbe cnsis jn the militaryrightist coup",
+     "it was consideredagainst us; tbe cnsis jn the military-rightist coup"),
+])
+def test_spacing_and_hyphen_rules(rule, raw: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    assert apply_rule(rule, raw) == expected
