@@ -55,6 +55,7 @@ CHANNEL_ERROR_RATE = 0.25  # the damage of the text the channel was learned on (
 CLOSEST = True  # SymSpell: only the closest words (faster), not all within two edits
 REAL_WORD_MAX_ZIPF = 5.0  # real words as common as this are never questioned
 REAL_WORD_GAIN = 1.0  # a real word's candidates are this much more common (Zipf)
+RARE_WORD_ZIPF = 3.5  # a word rarer than this gets every candidate a non-word gets ("ii", "prc")
 FUNCTION_WORD_ZIPF = 5.5  # a split part of one or two letters must be this common ("of", "in")
 SHORT_PART = 3  # a split with a part this short is no lost hyphen ("persentence")
 COMMON_PART_ZIPF = 5.6  # nor one with a part this common ("consideredagainst")
@@ -204,11 +205,13 @@ def _candidates(lower: str, lexicon: Lexicon, channel: Channel) -> tuple[tuple[s
 
 def _find_candidates(lower: str, lexicon: Lexicon, channel: Channel) -> tuple[tuple[str, float], ...]:
     dictionary = lexicon.dictionary()
-    if lexicon.known(lower):
-        zipf = lexicon.zipf(lower)
+    zipf = lexicon.zipf(lower)
+    if lexicon.known(lower) and zipf >= RARE_WORD_ZIPF:
         if zipf >= REAL_WORD_MAX_ZIPF or lower in lexicon.terms or len(lower) < 2:
             return ()
         found = {c for c in channel.variants(lower, 1) if c in dictionary and lexicon.zipf(c) >= zipf + REAL_WORD_GAIN}
+    elif lower in lexicon.terms:
+        return ()
     else:
         if len(lower) < 2:
             return ()
