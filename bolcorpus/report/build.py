@@ -69,6 +69,19 @@ def build_report(version_dir: Path, out: Path, kb: KnowledgeBase | None = None) 
     return out / "index.html"
 
 
+def default_output(version_dir: Path) -> Path:
+    """Where the report of ``version_dir`` goes unless told: ``reports/<name>/<version>`` beside ``datasets/``.
+
+    >>> default_output(Path("processed/datasets/bolcorpus/0.1.0")).as_posix()
+    'processed/reports/bolcorpus/0.1.0'
+    >>> default_output(Path("downloads/bolcorpus/0.1.0")).as_posix()  # elsewhere: under the working folder
+    'reports/bolcorpus/0.1.0'
+    """
+    datasets = version_dir.parent.parent
+    root = datasets.parent if datasets.name == "datasets" else Path()
+    return root / "reports" / version_dir.parent.name / version_dir.name
+
+
 def page_name(doc_id: str) -> str:
     """The file name of a document's page: its id, with anything but letters, digits, ``_.-`` replaced.
 
@@ -83,7 +96,7 @@ def _document(doc: DocRecord, version: Version, corpus: Corpus) -> dict[str, Any
     view = document_view(doc)
     tokens = tokenized(doc.row["text"], [s["start"] for s in doc.sentences])
     terms, stats = key_terms(tokens), text_statistics(tokens)
-    _count(corpus, doc, view, stats["words"])
+    _count(corpus, doc, view, int(stats["words"]))
     title = doc.row.get("title") or doc.id
     authors = ", ".join(doc.row.get("authors") or [])
     names = [version.entities.get(i, {}).get("name", i) for i in view.linked]
@@ -171,9 +184,10 @@ def _per_document(values: dict[str, float], what: str) -> tuple[str, str]:
 
 
 def _stance_per_document(corpus: Corpus) -> tuple[str, str]:
-    ranked = sorted(corpus.stance_docs, key=lambda d: (-corpus.stance_docs[d]["FAVOR"] - corpus.stance_docs[d]["AGAINST"], d))
+    counts = corpus.stance_docs
+    ranked = sorted(counts, key=lambda d: (-counts[d]["FAVOR"] - counts[d]["AGAINST"], d))
     shown = ranked[:PER_DOCUMENT_BARS]
-    svg = plots.stacked(shown, {label: [corpus.stance_docs[d][label] for d in shown] for label in LABELS},
+    svg = plots.stacked(shown, {label: [counts[d][label] for d in shown] for label in LABELS},
                         "stance records", colours=plots.STANCE_COLOURS)
     caption = "The authors' stance records in each document, all targets together."
     if len(ranked) > len(shown):

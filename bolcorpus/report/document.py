@@ -43,8 +43,8 @@ def document_view(doc: DocRecord) -> DocumentView:
     spans = paragraph_spans(text)
     starts = [s for s, _ in spans] + [len(text)]
     raw_starts = [0] + [raw_offset(doc.edits, s) for s in starts[1:-1]] + [len(raw)]
-    rows = [(markup(raw, raw_marks, raw_starts[i], raw_starts[i + 1]), markup(text, text_marks, starts[i], starts[i + 1]))
-            for i in range(len(spans))]
+    rows = [(markup(raw, raw_marks, raw_starts[i], raw_starts[i + 1]),
+             markup(text, text_marks, starts[i], starts[i + 1])) for i in range(len(spans))]
     entities = [{**e, "start": e["start"] + s["start"], "end": e["end"] + s["start"]}
                 for s in doc.sentences for e in s["entities"]]
     return DocumentView(

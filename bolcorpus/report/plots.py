@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 STANCE_COLOURS = {"FAVOR": "#2e8b57", "AGAINST": "#c0392b", "NONE": "#b8b8b8"}
-RC = {"svg.fonttype": "none", "svg.hashsalt": "bolcorpus", "font.size": 9, "axes.spines.top": False,
+RC: dict[Any, Any] = {"svg.fonttype": "none", "svg.hashsalt": "bolcorpus", "font.size": 9, "axes.spines.top": False,
       "axes.spines.right": False}
 ROW = 0.24  # inches per bar
 
@@ -27,8 +28,8 @@ def bars(counts: Mapping[str, float], xlabel: str, *, log: bool = False) -> str:
 
 def grouped(labels: Sequence[str], series: Mapping[str, Sequence[float]], xlabel: str) -> str:
     """Horizontal bars of several series side by side per label (damage before and after repair)."""
-    from matplotlib.figure import Figure
     from matplotlib import rc_context
+    from matplotlib.figure import Figure
 
     with rc_context(RC):
         fig = Figure(figsize=(6.4, 0.6 + ROW * len(labels) * len(series) * 0.8))
@@ -48,8 +49,8 @@ def grouped(labels: Sequence[str], series: Mapping[str, Sequence[float]], xlabel
 def stacked(labels: Sequence[str], series: Mapping[str, Sequence[float]], xlabel: str, *,
             log: bool = False, legend: bool = True, colours: Mapping[str, str] | None = None) -> str:
     """Horizontal bars with the series stacked (stance: FAVOR, AGAINST, NONE per target)."""
-    from matplotlib.figure import Figure
     from matplotlib import rc_context
+    from matplotlib.figure import Figure
 
     with rc_context(RC):
         fig = Figure(figsize=(6.4, 0.7 + ROW * max(1, len(labels))))
@@ -73,8 +74,8 @@ def stacked(labels: Sequence[str], series: Mapping[str, Sequence[float]], xlabel
 
 def histogram(values: Sequence[float], xlabel: str) -> str:
     """How many documents have each amount of something (edits per document, for many documents)."""
-    from matplotlib.figure import Figure
     from matplotlib import rc_context
+    from matplotlib.figure import Figure
 
     with rc_context(RC):
         fig = Figure(figsize=(6.4, 2.6))

@@ -28,11 +28,15 @@ def tokenized(text: str, sentence_starts: list[int]) -> Any:
     >>> [s.text for s in tokenized("Torres fell. Banzer ruled.", [0, 13]).sents]
     ['Torres fell.', 'Banzer ruled.']
     """
+    import numpy
+    from spacy.attrs import IDX, SENT_START
+
     doc = _tokenizer().make_doc(text)
-    starts = set(sentence_starts)
-    for token in doc:
-        token.is_sent_start = token.i == 0 or token.idx in starts
-    return doc
+    offsets = doc.to_array([IDX])  # set in one go: setting is_sent_start token by token is quadratic
+    starts = numpy.where(numpy.isin(offsets, sentence_starts), 1, -1).astype("uint64")
+    if len(starts):
+        starts[0] = 1
+    return doc.from_array([SENT_START], starts.reshape(-1, 1))
 
 
 def key_terms(doc: Any, topn: int = TOP_TERMS) -> list[str]:
@@ -50,15 +54,14 @@ def key_terms(doc: Any, topn: int = TOP_TERMS) -> list[str]:
 
 
 def text_statistics(doc: Any) -> dict[str, float]:
-    """Words, distinct words and their ratio (``textacy.text_stats``), words per sentence.
+    """Words and distinct words (``textacy.text_stats``), their ratio, words per sentence.
 
     >>> text_statistics(tokenized("Torres fell. Torres ruled.", [0, 13]))
     {'words': 4, 'unique_words': 3, 'ttr': 0.75, 'words_per_sentence': 2.0}
     """
     from textacy import text_stats
 
-    words = text_stats.n_words(doc)
+    words, unique = text_stats.n_words(doc), text_stats.n_unique_words(doc)
     sentences = text_stats.n_sents(doc)
-    return {"words": words, "unique_words": text_stats.n_unique_words(doc),
-            "ttr": round(text_stats.diversity.ttr(doc), 3) if words else 0.0,
+    return {"words": words, "unique_words": unique, "ttr": round(unique / words, 3) if words else 0.0,
             "words_per_sentence": round(words / sentences, 1) if sentences else 0.0}
