@@ -55,7 +55,7 @@
       all(`output[data-count-for="${scope}"]`).forEach((o) => { o.textContent = `${shown} of ${elements.length} shown`; });
     });
   }
-  controls.forEach((c) => c.addEventListener("input", apply));
+  controls.forEach((c) => ["input", "change"].forEach((type) => c.addEventListener(type, apply)));
   // index.html#entity=mnr&rule=… sets the filters of that name.
   new URLSearchParams(location.hash.slice(1)).forEach((value, name) => {
     controls.filter((c) => c.name === name).forEach((c) => { c.value = value; });
