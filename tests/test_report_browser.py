@@ -97,6 +97,8 @@ def test_a_document_page_marks_edits_and_a_click_shows_the_rule(report: Path, br
     assert "Wikidata" in browser.find_element(By.CSS_SELECTOR, "#kb-table thead").text and record.text
     evidence = [m for m in browser.find_elements(By.CSS_SELECTOR, "#stance-list mark.evidence") if m.is_displayed()]
     assert evidence and browser.find_elements(By.CSS_SELECTOR, "#stance .stance-bar span.favor")
+    labels = browser.find_elements(By.CSS_SELECTOR, "#stance-list .label")  # each record, under its sentence
+    assert any(label.is_displayed() and label.text in ("FAVOR", "AGAINST") for label in labels)
     assert browser.save_screenshot(str(tmp_path / "entities.png"))
 
 
