@@ -140,12 +140,12 @@ def _run_and_report(settings: Settings) -> Path | None:
             out.print(f"{'':<10} most frequent unlinked names (knowledge-base candidates): {names}")
     if not result.did_work:
         out.print("Nothing to do: every stage is up to date.")
-    out.print(f"Dataset published at {_shown(result.published)}")
-    if result.published is not None:
+    if result.published is not None:  # before the last line, which says where the version is
         from bolcorpus.report.build import default_output
 
-        out.print(f"Browse it: bolcorpus report {_shown(result.published)} writes "
+        out.print(f"A browsable report of it: bolcorpus report {_shown(result.published)} writes "
                   f"{_shown(default_output(result.published) / 'index.html')}")
+    out.print(f"Dataset published at {_shown(result.published)}")
     return result.published
 
 
