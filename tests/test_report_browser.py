@@ -105,8 +105,7 @@ def test_a_document_page_marks_edits_and_a_click_shows_the_rule(report: Path, br
 def test_a_document_holding_a_script_shows_it_as_text(browser, tmp_path: Path) -> None:
     from selenium.common.exceptions import NoAlertPresentException
     from selenium.webdriver.common.by import By
-
-    from tests.test_report import ATTACK, KB, publish
+    from test_report import ATTACK, KB, publish  # pytest puts tests/ (no __init__.py) on sys.path
 
     index = build_report(publish(tmp_path / "out"), tmp_path / "report", KB)
     browser.get((index.parent / "docs" / "d0.html").as_uri())
