@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from bolcorpus.repair.engine import raw_offset
@@ -31,7 +31,7 @@ class DocumentView:
     stance: list[dict[str, Any]]  # sentences with stance records: html, records, targets, labels
     profile: dict[str, Counter[str]]  # target → label → records (the author's own stance)
     flagged: list[str]  # HTML of each flagged token in its context
-    rules: Counter[str] = field(default_factory=Counter)  # rule → edits
+    rules: Counter[str]  # rule → edits
 
 
 def document_view(doc: DocRecord) -> DocumentView:
