@@ -107,3 +107,28 @@ def test_report_command_writes_beside_datasets_and_refuses_a_folder_that_is_no_v
     assert (tmp_path / "out" / "reports" / "bolcorpus" / "0.1.0" / "docs" / "d0.html").is_file()
     done = runner.invoke(app, ["report", str(tmp_path), "-o", str(tmp_path / "r")])
     assert done.exit_code == 2 and "no manifest.json" in done.output
+
+
+@pytest.mark.parametrize(("marks", "start", "end", "expected"), [
+    ([(1, 3)], 0, None, "a[bc]d"),
+    ([(1, 3), (2, 4)], 0, None, "a[b][{c}]{d}"),  # overlapping marks are split so that tags nest
+    ([(1, 4), (2, 3)], 0, None, "a[b][{c}][d]"),  # … and so is a mark around another
+    ([(2, 2)], 0, None, "ab[]cd"),  # a point mark (a deletion)
+    ([(2, 2)], 0, 2, "ab"),  # … belongs to the slice that starts at it
+    ([(2, 2)], 2, 4, "[]cd"),
+    ([(4, 4)], 2, 4, "cd[]"),  # at the very end of the text
+    ([(1, 3)], 2, 4, "[c]d"),  # clipped to the slice
+    ([], 0, None, "abcd"),
+], ids=["one", "overlap", "nested", "point", "point-before", "point-after", "point-at-end", "clipped", "none"])
+def test_markup_nests_clips_and_places_point_marks(marks, start, end, expected) -> None:
+    from bolcorpus.report.marks import Mark, markup
+
+    tags = ("[", "]"), ("{", "}")
+    spans = [Mark(s, e, *tags[n % 2]) for n, (s, e) in enumerate(marks)]
+    assert markup("abcd", spans, start, end) == expected
+
+
+def test_markup_escapes_text_but_keeps_its_tags() -> None:
+    from bolcorpus.report.marks import Mark, markup
+
+    assert markup("<&>", [Mark(0, 3, "<b>", "</b>")]) == "<b>&lt;&amp;&gt;</b>"

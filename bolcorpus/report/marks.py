@@ -28,7 +28,8 @@ class Mark(NamedTuple):
 def markup(text: str, marks: Sequence[Mark], start: int = 0, end: int | None = None) -> str:
     """``text[start:end]`` escaped, with ``marks`` (clipped to it) around their spans.
 
-    Overlapping marks are split where they cross, so the tags always nest.
+    A mark is split wherever another one starts or ends inside it, so the tags always nest
+    (each piece carries the same attributes).
     """
     end = len(text) if end is None else end
     def kept(m: Mark) -> bool:  # a point mark on the boundary of two slices goes to the second
