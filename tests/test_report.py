@@ -49,10 +49,12 @@ def hostile_document() -> Document:
     )
 
 
-def publish(out: Path) -> Path:
+def publish(out: Path, docs: list[Document] | None = None) -> Path:
+    """Publish ``docs`` (the hostile document) as a version, all in the train split."""
     provenance = {"fingerprint": "f" * 64, "bolcorpus": "test", "spacy": "-", "model": "-", "pipeline": [],
                   "config": {}}
-    return Publish(Publish.Config(), NlpConfig()).write([hostile_document()], out, provenance, KB)
+    config = Publish.Config(splits={"train": 1.0})
+    return Publish(config, NlpConfig()).write(docs or [hostile_document()], out, provenance, KB)
 
 
 @pytest.fixture
@@ -132,3 +134,19 @@ def test_markup_escapes_text_but_keeps_its_tags() -> None:
     from bolcorpus.report.marks import Mark, markup
 
     assert markup("<&>", [Mark(0, 3, "<b>", "</b>")]) == "<b>&lt;&amp;&gt;</b>"
+
+
+def test_a_version_whose_rows_are_not_in_document_order_is_refused(tmp_path: Path) -> None:
+    import dataclasses
+
+    import pyarrow.parquet as pq
+
+    from bolcorpus.errors import BolcorpusError
+
+    docs = [hostile_document(), dataclasses.replace(hostile_document(), id="d1", source_file="d1.txt")]
+    version = publish(tmp_path / "out", docs)
+    path = version / "sentences" / "train-00000-of-00001.parquet"
+    table = pq.read_table(path)
+    pq.write_table(table.take(list(range(table.num_rows))[::-1]), path)  # d1's sentences first
+    with pytest.raises(BolcorpusError, match="not in the order of its documents"):
+        build_report(version, tmp_path / "report")

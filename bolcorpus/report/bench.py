@@ -29,19 +29,24 @@ SPLIT_FILE = "train-00000-of-00001.parquet"
 def synthetic_version(source: Path, folder: Path, n_docs: int) -> Path:
     """A version in ``folder`` with ``n_docs`` documents, copies of those of ``source`` under new ids."""
     version = load_version(source)
-    tables: dict[str, list[dict[str, object]]] = {"documents": [], "sentences": [], "edits": []}
-    for n, doc in enumerate(islice(cycle(version.docs), n_docs)):
-        doc_id = f"{n:05d}_{doc.id}"
-        tables["documents"].append({**doc.row, "doc_id": doc_id, "source_file": f"{doc_id}.txt"})
-        tables["sentences"].extend({**s, "doc_id": doc_id, "sentence_id": f"{doc_id}-{s['index']:05d}"}
-                                   for s in doc.sentences)
-        tables["edits"].extend({"doc_id": doc_id, "rule": e.rule, "raw_start": e.raw_start, "raw_end": e.raw_end,
-                                "before": e.before, "after": e.after} for e in doc.edits)
-    tables["entities"] = [{k: v for k, v in row.items() if k in SCHEMAS["entities"].names}
-                          for row in version.entities.values()]
-    for config, rows in tables.items():
+    configs = ("documents", "sentences", "edits")
+    writers = {}
+    for config in (*configs, "entities"):
         (folder / config).mkdir(parents=True, exist_ok=True)
-        pq.write_table(pa.Table.from_pylist(rows, schema=SCHEMAS[config]), folder / config / SPLIT_FILE)
+        writers[config] = pq.ParquetWriter(folder / config / SPLIT_FILE, SCHEMAS[config])
+    for n, doc in enumerate(islice(cycle(list(version.docs())), n_docs)):  # the source is small
+        doc_id = f"{n:05d}_{doc.id}"
+        rows = {"documents": [{**doc.row, "doc_id": doc_id, "source_file": f"{doc_id}.txt"}],
+                "sentences": [{**s, "doc_id": doc_id, "sentence_id": f"{doc_id}-{s['index']:05d}"}
+                              for s in doc.sentences],
+                "edits": [{"doc_id": doc_id, "rule": e.rule, "raw_start": e.raw_start, "raw_end": e.raw_end,
+                           "before": e.before, "after": e.after} for e in doc.edits]}
+        for config in configs:
+            writers[config].write_table(pa.Table.from_pylist(rows[config], schema=SCHEMAS[config]))
+    entities = [{k: v for k, v in row.items() if k in SCHEMAS["entities"].names} for row in version.entities.values()]
+    writers["entities"].write_table(pa.Table.from_pylist(entities, schema=SCHEMAS["entities"]))
+    for writer in writers.values():
+        writer.close()
     manifest = {"name": version.name, "version": version.version, "fingerprint": f"synthetic-{n_docs}"}
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     return folder
@@ -56,7 +61,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         version = synthetic_version(args.source, Path(tmp) / "version", args.docs)
-        chars = sum(len(d.row["text"]) for d in load_version(version).docs)
+        chars = sum(len(d.row["text"]) for d in load_version(version).docs())
         started = time.perf_counter()
         build_report(version, Path(tmp) / "report", load_kb(args.kb))
         seconds = time.perf_counter() - started

@@ -1,7 +1,7 @@
 """Write the report of a published version: an index, an entities page and one page per document.
 
-Documents are rendered one at a time, and only their counts are kept for the corpus pages;
-the version itself is read into memory whole (about 1 GB for 1,000 documents, 25 M characters).
+Documents are read and rendered one at a time, and only their counts are kept for the corpus
+pages, so memory does not grow with the length of the texts.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def build_report(version_dir: Path, out: Path, kb: KnowledgeBase | None = None) 
         shutil.copyfile(HERE / "static" / asset, out / asset)
     corpus = Corpus()
     page = env.get_template("document.html")
-    for doc in version.docs:
+    for doc in version.docs():
         context = _document(doc, version, corpus)
         (out / "docs" / page_name(doc.id)).write_text(page.render(**common, **context, root="../"), encoding="utf-8")
     (out / "index.html").write_text(env.get_template("index.html").render(**common, **_index(corpus, version),
@@ -174,7 +174,8 @@ def _index(corpus: Corpus, version: Version) -> dict[str, Any]:
          "The authors' own stance toward each target: records labelled FAVOR, AGAINST and NONE."),
         ("stance-per-document", *_stance_per_document(corpus)),
     ]
-    return {"totals": totals, "figures": figures, "docs": corpus.rows, "rules": sorted(_rules(corpus.rules)),
+    docs = sorted(corpus.rows, key=lambda row: row["id"])
+    return {"totals": totals, "figures": figures, "docs": docs, "rules": sorted(_rules(corpus.rules)),
             "targets": sorted(corpus.stance),
             "entity_options": [(i, version.entities.get(i, {}).get("name", i)) for i in sorted(corpus.mentions)]}
 
