@@ -71,7 +71,7 @@ def report(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Folder to write the report in "
                                                 "(default: reports/<name>/<version> beside datasets/).")] = None,
     kb: Annotated[Path | None, typer.Option(help="Knowledge base for entity descriptions and Wikidata QIDs "
-                                            "(default: the pipeline's [entities] kb).")] = None,
+                                            "(default: the kb of the pipeline's entities stage).")] = None,
     pipeline: Annotated[Path, typer.Option(help="Pipeline whose output folder and knowledge base to use.")] = (
         DEFAULT_PIPELINE),
 ) -> None:
