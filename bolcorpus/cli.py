@@ -65,6 +65,41 @@ def publish(
 
 
 @app.command()
+def report(
+    version_dir: Annotated[Path | None, typer.Argument(
+        help="A published version folder (default: the newest under <out>/datasets/<name>/).")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Folder to write the report in "
+                                                "(default: reports/<name>/<version> beside datasets/).")] = None,
+    kb: Annotated[Path | None, typer.Option(help="Knowledge base for entity descriptions and Wikidata QIDs "
+                                            "(default: the kb of the pipeline's entities stage).")] = None,
+    pipeline: Annotated[Path, typer.Option(help="Pipeline whose output folder and knowledge base to use.")] = (
+        DEFAULT_PIPELINE),
+) -> None:
+    """Write a static HTML report of a published version: edits, flags, entities, stance, plots."""
+    import time
+
+    from bolcorpus.kb import load_kb
+    from bolcorpus.publishing.versions import published
+    from bolcorpus.report.build import build_report, default_output
+
+    settings = _guard(lambda: load_pipeline(pipeline)) if version_dir is None or pipeline.exists() else None
+    if version_dir is None:
+        assert settings is not None
+        datasets = settings.run.out / "datasets" / settings.stage_configs["publish"].name  # type: ignore[attr-defined]
+        versions = published(datasets)
+        if not versions:
+            err.print(f"[red]error:[/] no published version in {escape(str(datasets))}; run `bolcorpus run` first, "
+                      "or give a version folder")
+            raise typer.Exit(2)
+        version_dir = datasets / versions[-1]
+    kb_path = kb or (settings.stage_configs["entities"].kb if settings else None)  # type: ignore[attr-defined]
+    started = time.perf_counter()
+    index = _guard(lambda: build_report(version_dir, output or default_output(version_dir),
+                                        load_kb(kb_path) if kb_path else None))
+    out.print(f"Report written in {time.perf_counter() - started:.1f}s: {_shown(index)}; open it in a browser")
+
+
+@app.command()
 def verify(version_dir: Annotated[Path, typer.Argument(help="A published version folder.")]) -> None:
     """Check every file of a published version against the sha256 in its manifest."""
     from bolcorpus.publishing.verify import verify as verify_version
@@ -105,6 +140,11 @@ def _run_and_report(settings: Settings) -> Path | None:
             out.print(f"{'':<10} most frequent unlinked names (knowledge-base candidates): {names}")
     if not result.did_work:
         out.print("Nothing to do: every stage is up to date.")
+    if result.published is not None:  # before the last line, which says where the version is
+        from bolcorpus.report.build import default_output
+
+        out.print(f"A browsable report of it: bolcorpus report {_shown(result.published)} writes "
+                  f"{_shown(default_output(result.published) / 'index.html')}")
     out.print(f"Dataset published at {_shown(result.published)}")
     return result.published
 

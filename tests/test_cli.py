@@ -40,6 +40,7 @@ def test_run_then_status(tmp_path: Path) -> None:
     result = cli.invoke(app, ["run", PIPELINE, "--raw", str(raw), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[-1] == f"Dataset published at {out / 'datasets' / 'bolcorpus' / '0.1.0'}"
+    assert result.stdout.splitlines()[-2].endswith(f"writes {out / 'reports' / 'bolcorpus' / '0.1.0' / 'index.html'}")
     again = cli.invoke(app, ["run", PIPELINE, "--raw", str(raw), "--out", str(out)])
     assert "Nothing to do: every stage is up to date." in again.stdout
     status = cli.invoke(app, ["status", PIPELINE, "--raw", str(raw), "--out", str(out)])
