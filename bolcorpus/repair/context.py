@@ -35,6 +35,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import NamedTuple
 
 from bolcorpus.repair.channel import Channel
@@ -46,9 +47,13 @@ from bolcorpus.repair.patterns import CAPITAL_I_WORDS
 # A word of letters alone: not part of a token with digits, junk or inner punctuation
 # ("revo1utionary", "dissolve~d", "n:volution": the confusions rule's), of a compound or
 # of a possessive ("left-wing", "Ovando’s").
-TOKEN_RE = re.compile(r"(?<![\w~£µ.,:/'’-])[^\W\d_]+(?![\w~£µ'’])(?![.,:/'’-]\w)")
+TOKEN_START, TOKEN_END = r"(?<![\w~£µ.,:/'’-])", r"(?![\w~£µ'’])(?![.,:/'’-]\w)"
+TOKEN_RE = re.compile(rf"{TOKEN_START}[^\W\d_]+{TOKEN_END}")
+# The word before a token (up to NEIGHBOUR_REACH characters back) and after it, across spaces only.
+LEFT_RE = re.compile(r"(?<![\w'’.-])([^\W\d_]+)[ \t]+\Z")
+RIGHT_RE = re.compile(r"[ \t]+([^\W\d_]+)(?![\w'’-])")
+NEIGHBOUR_REACH = 40
 DEFAULT_THRESHOLD = 0.5  # log10: a correction must be about three times likelier than the token as it is
-GAP_RE = re.compile(r"[ \t]+")  # neighbours are words separated by spaces only
 MIN_ERROR_RATE, MAX_ERROR_RATE = 0.001, 0.25  # the prior chance that a word is damaged
 ERR_FACTOR = 2.0  # the share of damaged words is about twice the share of non-words
 CHANNEL_ERROR_RATE = 0.25  # the damage of the text the channel was learned on (Overproof: WER 29 %)
@@ -98,38 +103,35 @@ def decide(
     use_document: bool = True,
 ) -> list[Decision]:
     """Every token whose best reading is not itself, with the margin by which that reading wins."""
-    tokens = list(TOKEN_RE.finditer(text))
-    if not tokens:
+    counts = Counter(TOKEN_RE.findall(text))
+    # Most tokens have no candidate and are no "In": decide that once per type, and look
+    # at nothing else of a text where no type is open.
+    open_types = {t for t in counts if _open(t, lexicon, channel, split_words)}
+    if not open_types:
         return []
-    counts = Counter(m.group() for m in tokens)
     model = word_model(lexicon)
     if use_document:
         model = model.with_document(counts)
     unknown = sum(n for t, n in counts.items() if len(t) > 2 and t.islower() and not lexicon.known(t))  # not names
-    error_rate = min(MAX_ERROR_RATE, max(MIN_ERROR_RATE, ERR_FACTOR * unknown / len(tokens)))
+    error_rate = min(MAX_ERROR_RATE, max(MIN_ERROR_RATE, ERR_FACTOR * unknown / max(1, counts.total())))
     # The channel's costs were learned on text this damaged: scale them to this text's damage.
     log_error, log_right = math.log10(error_rate / CHANNEL_ERROR_RATE), math.log10(1 - error_rate)
-    # Most tokens have no candidate and are no capitalised function word: decide that once per type.
-    open_types = {t for t in counts if _open(t, lexicon, channel, split_words)}
     out: list[Decision] = []
-    words = [m.group().lower() for m in tokens]
-    for i, m in enumerate(tokens):
-        token = m.group()
-        if token not in open_types:
-            continue
-        lower = words[i]
+    corrected: dict[int, str] = {}  # end offset of a corrected word → its last word, for the next one's context
+    for m in _occurrences(tuple(sorted(open_types))).finditer(text):
+        token, lower = m.group(), m.group().lower()
         if lower in CAPITAL_I_WORDS:
-            if _function_word_mid_sentence(token, text, tokens, i):
+            if _capital_i_inside_sentence(token, text, m):
                 out.append(Decision(m.start(), m.end(), token, lower, math.inf))
             continue
         candidates = _candidates(lower, lexicon, channel)
         splits = _splits(lower, lexicon) if split_words and not lexicon.known(token) else ()
-        left = words[i - 1] if use_bigrams and i and GAP_RE.fullmatch(text, tokens[i - 1].end(), m.start()) else None
-        right = (
-            words[i + 1]
-            if use_bigrams and i + 1 < len(tokens) and GAP_RE.fullmatch(text, m.end(), tokens[i + 1].start())
-            else None
-        )
+        left = right = None
+        if use_bigrams:
+            if found := LEFT_RE.search(text, max(0, m.start() - NEIGHBOUR_REACH), m.start()):
+                left = corrected.get(found.end(1), found.group(1).lower())
+            if found := RIGHT_RE.match(text, m.end()):
+                right = found.group(1).lower()
         own = model.logp(lower, left, right) + log_right
         if token[0].isupper() and not lexicon.known(lower):
             own = max(own, NAME_LOGP + log_right)
@@ -144,7 +146,7 @@ def decide(
                 best, best_score = f"{a} {b}", score
         if best != lower:
             out.append(Decision(m.start(), m.end(), token, _cased(best, token, lexicon), best_score - own))
-            words[i] = best.rsplit(" ", 1)[-1]
+            corrected[m.end()] = best.rsplit(" ", 1)[-1]
     return out
 
 
@@ -169,15 +171,22 @@ def _open(token: str, lexicon: Lexicon, channel: Channel, split_words: bool) -> 
     )
 
 
-def _function_word_mid_sentence(token: str, text: str, tokens: list[re.Match[str]], i: int) -> bool:
-    """"said In the", "34 In the": a capitalised "in", "is", … inside a sentence, before a lower-case word."""
-    if not token[1:].islower() or i + 1 >= len(tokens):
+def _capital_i_inside_sentence(token: str, text: str, m: re.Match[str]) -> bool:
+    """"said In the", "34 In the": "In", "Is", … inside a sentence, before a lower-case word."""
+    following = RIGHT_RE.match(text, m.end())
+    if not token[1:].islower() or following is None or not following.group(1)[0].islower():
         return False
-    following = tokens[i + 1]
-    if not (following.group()[0].islower() and GAP_RE.fullmatch(text, tokens[i].end(), following.start())):
-        return False
-    before = text[: tokens[i].start()].rstrip(" \t")
-    return bool(before) and (before[-1].islower() or before[-1].isdigit() or before[-1] in ",;")
+    before = m.start() - 1
+    while before >= 0 and text[before] in " \t":
+        before -= 1
+    return before >= 0 and (text[before].islower() or text[before].isdigit() or text[before] in ",;")
+
+
+@lru_cache(maxsize=256)
+def _occurrences(types: tuple[str, ...]) -> re.Pattern[str]:
+    """Where the tokens ``types`` stand in a text, delimited as :data:`TOKEN_RE` delimits tokens."""
+    alternation = "|".join(map(re.escape, sorted(types, key=len, reverse=True)))
+    return re.compile(rf"{TOKEN_START}(?:{alternation}){TOKEN_END}")
 
 
 def _is_function_word(word: str, lexicon: Lexicon) -> bool:

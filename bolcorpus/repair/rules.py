@@ -294,7 +294,7 @@ def restore_lost_hyphens(text: str, *, lexicon: Lexicon, min_part_zipf: float = 
         if counts[f"{word[:i]}-{word[i:]}"] > counts[word] or (damaged and lexicon.zipf(word) == 0)
     }
     if chosen:
-        for m in _words_re(tuple(sorted(chosen))).finditer(text):
+        for m in words_re(tuple(sorted(chosen))).finditer(text):
             yield Fix(m.start() + chosen[m.group()], m.start() + chosen[m.group()], "-")
 
 
@@ -346,7 +346,7 @@ def restore_acronyms(
     'a corn cob'
     """
     lowered = {a.lower(): a for a in (*acronyms, *lexicon.acronyms) if _zipf(a.lower()) < 4.5}
-    found = [(m, lowered[m.group()]) for m in _words_re(tuple(lowered)).finditer(text)]
+    found = [(m, lowered[m.group()]) for m in words_re(tuple(lowered)).finditer(text)]
     small_caps = any(_zipf(m.group()) < 3.0 for m, _ in found)
     for m, acronym in found:
         if small_caps or _zipf(m.group()) < 3.0:
@@ -443,7 +443,8 @@ def _line_patterns(patterns: tuple[str, ...]) -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=64)
-def _words_re(words: tuple[str, ...]) -> re.Pattern[str]:
+def words_re(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Whole-word occurrences of ``words`` (not inside a longer word or a hyphenated compound)."""
     return re.compile(rf"(?<![\w-])(?:{'|'.join(map(re.escape, words))})(?![\w-])")
 
 

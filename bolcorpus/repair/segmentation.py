@@ -21,14 +21,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import NamedTuple
 
 from bolcorpus.repair.engine import Fix
 from bolcorpus.repair.language_model import WordModel, word_model
 from bolcorpus.repair.lexicon import Lexicon
+from bolcorpus.repair.rules import words_re
 
 # A run of letter-only words separated by single spaces (not across punctuation or lines).
 RUN_RE = re.compile(r"(?<![\w'’.-])[^\W\d_]+(?: [^\W\d_]+)*(?![\w'’-])(?!\.\w)")
+WORD_RE = re.compile(r"[^\W\d_]+")
 WINDOW = 3  # words on each side of a fragment that may join it
 MAX_WORD = 24  # letters of the longest word proposed
 BEAM = 4  # segmentations kept per position
@@ -45,11 +48,15 @@ def resegment_words(
     garbled word can often be cut into two rare words ("altempt" → "al tempt"). A lone
     token is left to ``repair.context.v1``, which weighs splits against corrections.
     """
+    fragments = tuple(sorted({w for w in set(WORD_RE.findall(text)) if _fragment(w, lexicon)}))
+    if not fragments:
+        return
     model = word_model(lexicon)
+    has_fragment = words_re(fragments)
     for run in RUN_RE.finditer(text):
-        words = run.group().split(" ")
-        if len(words) < 2 and len(words[0]) < 6:
+        if " " not in run.group() or not has_fragment.search(run.group()):
             continue
+        words = run.group().split(" ")
         suspects = [i for i, w in enumerate(words) if _fragment(w, lexicon)]
         done = -1
         for i in suspects:
@@ -59,7 +66,7 @@ def resegment_words(
             while hi < len(words) and hi - 1 in suspects:  # a chain of fragments stays in one window
                 hi = min(len(words), hi + 1)
             window = words[lo:hi]
-            best = _segment(window, model, join_cost, split_cost)
+            best = _best(tuple(window), lexicon, join_cost, split_cost)
             if best is None or len(best[0]) >= len(window):
                 continue
             if best[1] - _score(window, model) >= threshold:
@@ -83,6 +90,15 @@ def _score(words: list[str], model: WordModel) -> float:
         score += model.unigram(lower) + (model.pmi(previous, lower) if previous else 0.0)
         previous = lower
     return score
+
+
+@lru_cache(maxsize=65_536)
+def _best(
+    words: tuple[str, ...], lexicon: Lexicon, join_cost: float, split_cost: float
+) -> tuple[tuple[str, ...], float] | None:
+    """:func:`_segment`, once per window (each pass of the rules sees the same windows again)."""
+    found = _segment(list(words), word_model(lexicon), join_cost, split_cost)
+    return None if found is None else (tuple(found[0]), found[1])
 
 
 def _segment(
