@@ -47,8 +47,11 @@ from bolcorpus.repair.patterns import CAPITAL_I_WORDS
 # A word of letters alone: not part of a token with digits, junk or inner punctuation
 # ("revo1utionary", "dissolve~d", "n:volution": the confusions rule's), of a compound or
 # of a possessive ("left-wing", "Ovando’s").
-TOKEN_START, TOKEN_END = r"(?<![\w~£µ.,:/'’-])", r"(?![\w~£µ'’])(?![.,:/'’-]\w)"
-TOKEN_RE = re.compile(rf"{TOKEN_START}[^\W\d_]+{TOKEN_END}")
+# Specks OCR prints in words ("«inning", "a|so"), escaped for a character class: the
+# channel reads them as letters.
+NOISE = re.escape("«»¡¿|\\")
+TOKEN_START, TOKEN_END = rf"(?<![\w~£µ.,:/'’{NOISE}-])", rf"(?![\w~£µ'’{NOISE}])(?![.,:/'’-]\w)"
+TOKEN_RE = re.compile(rf"{TOKEN_START}[{NOISE}]?[^\W\d_]+(?:[{NOISE}][^\W\d_]+)*{TOKEN_END}")
 # The word before a token (up to NEIGHBOUR_REACH characters back) and after it, across spaces only.
 LEFT_RE = re.compile(r"(?<![\w'’.-])([^\W\d_]+)[ \t]+\Z")
 RIGHT_RE = re.compile(r"[ \t]+([^\W\d_]+)(?![\w'’-])")
@@ -196,9 +199,10 @@ def _is_function_word(word: str, lexicon: Lexicon) -> bool:
 def _cased(word: str, token: str, lexicon: Lexicon) -> str:
     """``word`` written in the case pattern of ``token`` ("Tbe" → "The", "MNR" stays upper)."""
     word = " ".join(lexicon.spelling(w) if "-" not in w else w for w in word.split(" "))
-    if token.isupper() and len(token) > 1:
+    letters = [c for c in token if c.isalpha()]
+    if token.isupper() and len(letters) > 1:
         return word.upper()
-    if token[0].isupper():
+    if letters and letters[0].isupper():
         return word[0].upper() + word[1:]
     return word
 
