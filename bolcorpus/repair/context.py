@@ -71,6 +71,7 @@ SPLIT_COST = 1.0  # log10: a missing space costs about as much as a cheap confus
 NAME_LOGP = -8.0  # a capitalised string no list knows is most likely a name ("Levelt")
 MAX_CHANNEL_COST = 6.0  # candidates costlier than this are not considered
 MAX_CANDIDATES = 20  # per token, the most common
+MAX_DEPTH_TWO = 7  # longer tokens get one confusion undone, and SymSpell's two edits
 
 
 class Decision(NamedTuple):
@@ -228,7 +229,7 @@ def _find_candidates(lower: str, lexicon: Lexicon, channel: Channel) -> tuple[tu
     else:
         if len(lower) < 2:
             return ()
-        found = {c for c in channel.variants(lower, 2 if len(lower) <= 10 else 1) if c in dictionary}
+        found = {c for c in channel.variants(lower, 2 if len(lower) <= MAX_DEPTH_TWO else 1) if c in dictionary}
         if len(lower) >= 4:
             found |= set(lexicon.near(lower, 2, closest=CLOSEST))
     # The channel cost is the dearest part: only for the most common candidates.

@@ -67,6 +67,14 @@ class Lexicon:
             found = self._known[word] = self._compute_known(word)
         return found
 
+    def listed(self, word: str) -> bool:
+        """Whether a lower-case ``word`` is a curated term or in wordfreq's English list.
+
+        A fast first test (a set look-up) before :meth:`known`, for callers that ask about
+        many strings that are mostly no words.
+        """
+        return word in self.terms or word in _frequencies("en")
+
     def zipf_spanish(self, word: str) -> float:
         """Zipf frequency of ``word`` in Spanish (the corpus quotes Spanish often)."""
         return _zipf(word.lower(), "es")

@@ -156,7 +156,7 @@ def _proposable(piece: str, lower: str, lexicon: Lexicon) -> bool:
     """Only known words, in one case pattern ("String", not "sTring")."""
     if len(piece) == 1:
         return piece in SINGLE_LETTERS
-    return lexicon.known(lower) and (piece.islower() or piece.istitle() or piece.isupper())
+    return lexicon.listed(lower) and lexicon.known(lower) and (piece.islower() or piece.istitle() or piece.isupper())
 
 
 def _fixes(old: str, new: str, offset: int) -> Iterator[Fix]:
