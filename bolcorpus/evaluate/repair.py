@@ -286,7 +286,7 @@ def format_report(report: RepairReport | Mapping[str, Any]) -> str:
             out.append(
                 f"| {b['name']} | {b['data']} | {b['reference_chars']:,} | {_pct(b['cer_before'])} "
                 f"| {_pct(b['cer_after'])} | {_pct(b['wer_before'])} | {_pct(b['wer_after'])} | {removed} "
-                f"| {_pct(b.get('worse', 0.0), 1)} of {b.get('units', 0)} | {target} | {_met(b.get('met'))} |"
+                f"| {_worse(b)} | {target} | {_met(b.get('met'))} |"
             )
         out.append("")
     c, t = r["clean_change"], r["throughput"]
@@ -635,6 +635,11 @@ def _read_all(folder: Path, names: Iterable[str], notes: list[str]) -> tuple[str
 
 def _pct(value: float | None, digits: int = 2) -> str:
     return "n/a" if value is None or math.isnan(value) else f"{value * 100:.{digits}f} %"
+
+
+def _worse(b: Mapping[str, Any]) -> str:
+    """"6.0 % of 50": the share of units repair made worse, where units were compared one by one."""
+    return f"{_pct(b['worse'], 1)} of {b['units']}" if b.get("units") else "–"
 
 
 def _met(value: bool | None) -> str:

@@ -54,7 +54,10 @@ class Channel:
         self.table: dict[str, list[tuple[str, str, float]]] = defaultdict(list)
         for (printed, meant), cost in sorted(costs.items()):
             self.table[printed[0]].append((printed, meant, cost))
-        self._cheap = tuple((p, m) for (p, m), c in sorted(costs.items()) if c <= VARIANT_MAX_COST)
+        self._cheap: dict[str, list[tuple[str, str]]] = defaultdict(list)  # by the first printed character
+        for (printed, meant), cost in sorted(costs.items()):
+            if cost <= VARIANT_MAX_COST:
+                self._cheap[printed[0]].append((printed, meant))
 
     @classmethod
     def from_rows(cls, rows: Iterable[Row]) -> Channel:
@@ -189,11 +192,10 @@ def _variants(channel: Channel, observed: str, depth: int) -> frozenset[str]:
     for _ in range(depth):
         nxt = set()
         for word in frontier:
-            for src, dst in channel._cheap:
-                start = word.find(src)
-                while start != -1:
-                    nxt.add(word[:start] + dst + word[start + len(src) :])
-                    start = word.find(src, start + 1)
+            for i, ch in enumerate(word):
+                for src, dst in channel._cheap.get(ch, ()):
+                    if word.startswith(src, i):
+                        nxt.add(word[:i] + dst + word[i + len(src) :])
         out |= nxt
         frontier = nxt
     return frozenset(out)

@@ -38,6 +38,8 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
+from rapidfuzz.distance import Levenshtein
+
 from bolcorpus.repair.channel import Channel
 from bolcorpus.repair.engine import Fix
 from bolcorpus.repair.language_model import WordModel, word_model
@@ -70,7 +72,7 @@ COMMON_PART_ZIPF = 5.6  # nor one with a part this common ("consideredagainst")
 SPLIT_COST = 1.0  # log10: a missing space costs about as much as a cheap confusion
 NAME_LOGP = -8.0  # a capitalised string no list knows is most likely a name ("Levelt")
 MAX_CHANNEL_COST = 6.0  # candidates costlier than this are not considered
-MAX_CANDIDATES = 20  # per token, the most common
+MAX_CANDIDATES = 12  # per token, the closest
 MAX_DEPTH_TWO = 7  # longer tokens get one confusion undone, and SymSpell's two edits
 
 
@@ -232,8 +234,10 @@ def _find_candidates(lower: str, lexicon: Lexicon, channel: Channel) -> tuple[tu
         found = {c for c in channel.variants(lower, 2 if len(lower) <= MAX_DEPTH_TWO else 1) if c in dictionary}
         if len(lower) >= 4:
             found |= set(lexicon.near(lower, 2, closest=CLOSEST))
-    # The channel cost is the dearest part: only for the most common candidates.
-    found = set(sorted(found - {lower}, key=lambda c: (-lexicon.zipf(c), c))[:MAX_CANDIDATES])
+    # The channel cost is the dearest part: only for the closest candidates, the most common first.
+    found = set(sorted(found - {lower}, key=lambda c: (Levenshtein.distance(lower, c), -lexicon.zipf(c), c))[
+        :MAX_CANDIDATES
+    ])
     scored = ((c, channel.cost(lower, c, limit=MAX_CHANNEL_COST)) for c in found)
     return tuple(sorted((c, cost) for c, cost in scored if cost <= MAX_CHANNEL_COST))
 
