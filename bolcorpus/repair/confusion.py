@@ -143,7 +143,7 @@ def _candidates(observed: str, lexicon: Lexicon, names_only: bool) -> set[str]:
     if names_only:
         return found
     if any(ch in JUNK_CHARS for ch in observed):
-        found |= _wildcard_matches(observed, dictionary)
+        found |= wildcard_matches(observed, dictionary)
     letters = re.sub(r"[^\w]", "", observed)
     if len(letters) >= 4:
         found |= set(lexicon.near(observed, 2))
@@ -170,7 +170,8 @@ def _variants(observed: str, depth: int = 2) -> frozenset[str]:
     return frozenset(out)
 
 
-def _wildcard_matches(observed: str, dictionary: frozenset[str]) -> set[str]:
+def wildcard_matches(observed: str, dictionary: frozenset[str]) -> set[str]:
+    """Dictionary words that ``observed`` matches with each junk character read as one to four letters."""
     pattern = "".join(r"\w{1,4}" if ch in JUNK_CHARS else re.escape(ch) for ch in observed)
     return set(re.findall(rf"^{pattern}$", _joined(dictionary), flags=re.M))
 

@@ -41,17 +41,18 @@ from typing import NamedTuple
 from rapidfuzz.distance import Levenshtein
 
 from bolcorpus.repair.channel import Channel
+from bolcorpus.repair.confusion import wildcard_matches
 from bolcorpus.repair.engine import Fix
 from bolcorpus.repair.language_model import WordModel, word_model
 from bolcorpus.repair.lexicon import Lexicon
-from bolcorpus.repair.patterns import CAPITAL_I_WORDS
+from bolcorpus.repair.patterns import CAPITAL_I_WORDS, JUNK_CHARS
 
 # A word of letters alone: not part of a token with digits, junk or inner punctuation
 # ("revo1utionary", "dissolve~d", "n:volution": the confusions rule's), of a compound or
 # of a possessive ("left-wing", "Ovando’s").
-# Specks OCR prints in words ("«inning", "a|so"), escaped for a character class: the
-# channel reads them as letters.
-NOISE = re.escape("«»¡¿|\\")
+# Specks OCR prints in words ("«inning", "a|so", "th~t"), escaped for a character class:
+# the channel reads them as letters.
+NOISE = re.escape("«»¡¿|\\~£")
 TOKEN_START, TOKEN_END = rf"(?<![\w~£µ.,:/'’{NOISE}-])", rf"(?![\w~£µ'’{NOISE}])(?![.,:/'’-]\w)"
 TOKEN_RE = re.compile(rf"{TOKEN_START}[{NOISE}]?[^\W\d_]+(?:[{NOISE}][^\W\d_]+)*{TOKEN_END}")
 # The word before a token (up to NEIGHBOUR_REACH characters back) and after it, across spaces only.
@@ -234,6 +235,8 @@ def _find_candidates(lower: str, lexicon: Lexicon, channel: Channel) -> tuple[tu
         found = {c for c in channel.variants(lower, 2 if len(lower) <= MAX_DEPTH_TWO else 1) if c in dictionary}
         if len(lower) >= 4:
             found |= set(lexicon.near(lower, 2, closest=CLOSEST))
+        if any(ch in JUNK_CHARS for ch in lower):
+            found |= wildcard_matches(lower, dictionary)
     # The channel cost is the dearest part: only for the closest candidates, the most common first.
     found = set(sorted(found - {lower}, key=lambda c: (Levenshtein.distance(lower, c), -lexicon.zipf(c), c))[
         :MAX_CANDIDATES
