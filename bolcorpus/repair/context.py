@@ -8,18 +8,22 @@ For a token ``t`` between neighbours ``l`` and ``r`` each candidate word ``c`` s
 by ``threshold`` (log10 units); one that wins by less is left alone and reported by
 :func:`doubtful_tokens`.
 
-- **Non-words** ("tbe", "thtcknosB") get candidates from the channel's confusions (two
-  deep) and from SymSpell (two plain edits).
+- **Non-words** ("tbe", "thtcknoss", "th~t", "«inning") and rare words ("ii", "prc")
+  get candidates from the channel's confusions (two deep), from SymSpell (two plain
+  edits) and, for junk characters, from the dictionary by wildcard.
 - **Real words** ("tho", "bo", "Arm") get only much more common words one cheap confusion
-  away, so a correct rare word needs strong context to move.
+  away, so a correct word needs strong context to move; common words are never questioned.
 - **Run-together words** ("persentence", "VMand") are split into two words when the
   split beats every correction; a split of two long words that the bigrams do not know
   is left to ``repair.lost_hyphens.v1`` ("militaryrightist").
 - **A capital I for a small i** in a function word inside a sentence ("delay In the",
   "accepted, Is it") is lower-cased when a lower-case word follows.
 
-``P(error)`` adapts to the text: the share of its tokens that are no words. Clean text
-therefore needs far stronger evidence for a change than a badly damaged page.
+``P(error)`` adapts to the text: twice the share of its lower-case tokens that are no
+words, relative to the damage of the text the channel was learned on. Clean text
+therefore needs far stronger evidence for a change than a badly damaged page. Acronyms
+and mixed-case tokens ("TEXTRACT", "LCTs") are never touched, and a capitalised string no
+list knows counts as a name.
 
 >>> from functools import partial
 >>> from bolcorpus.repair.rules import apply_rule
@@ -68,6 +72,7 @@ REAL_WORD_MAX_ZIPF = 5.0  # real words as common as this are never questioned
 REAL_WORD_GAIN = 1.0  # a real word's candidates are this much more common (Zipf)
 RARE_WORD_ZIPF = 3.5  # a word rarer than this gets every candidate a non-word gets ("ii", "prc")
 FUNCTION_WORD_ZIPF = 5.5  # a split part of one or two letters must be this common ("of", "in")
+SPLIT_PART_ZIPF = 3.0  # each part of a split is at least this common
 SHORT_PART = 3  # a split with a part this short is no lost hyphen ("persentence")
 COMMON_PART_ZIPF = 5.6  # nor one with a part this common ("consideredagainst")
 SPLIT_COST = 1.0  # log10: a missing space costs about as much as a cheap confusion
@@ -91,7 +96,13 @@ def correct_in_context(
     text: str, *, lexicon: Lexicon, channel: Channel, threshold: float = DEFAULT_THRESHOLD, split_words: bool = True,
     use_bigrams: bool = True, use_document: bool = True,
 ) -> Iterator[Fix]:
-    """Replace tokens whose best correction wins by ``threshold`` (log10) in context."""
+    """Replace tokens whose best correction wins by ``threshold`` (log10) in context.
+
+    Args:
+        threshold: the margin (log10) a correction must win by; lower corrects more.
+        split_words: also split run-together words.
+        use_bigrams, use_document: the parts of the word model (for ablations).
+    """
     for d in decide(text, lexicon=lexicon, channel=channel, split_words=split_words,
                     use_bigrams=use_bigrams, use_document=use_document):
         if d.margin >= threshold:
@@ -259,7 +270,7 @@ def _splits(lower: str, lexicon: Lexicon) -> tuple[tuple[str, str], ...]:
 def _split_part(part: str, lexicon: Lexicon) -> bool:
     if len(part) <= 2:
         return part in ("a", "i") or _is_function_word(part, lexicon)
-    return lexicon.known(part) and lexicon.zipf(part) >= 3.0
+    return lexicon.known(part) and lexicon.zipf(part) >= SPLIT_PART_ZIPF
 
 
 def _wordlike(token: str) -> bool:

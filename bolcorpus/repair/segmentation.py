@@ -1,12 +1,14 @@
 """Word segmentation in context: put the spaces of a damaged run of words where the words are.
 
-Scanned and converted text splits words ("Str ing Transformat ions", "Jun et i on") and
-runs them together ("dialoguesare"). Around every fragment that is no word, the letters
-of a short run of words are segmented anew by dynamic programming over the word model
+Scanned and converted text splits words ("Str ing Transformat ions", "descr ip t ion").
+Around every fragment that is no word, the letters of a short run of words are segmented
+anew by dynamic programming over the word model
 (:class:`~bolcorpus.repair.language_model.WordModel`: unigrams, and the bigram of each
-word with the one before). Every space removed or added has a cost; the new
-segmentation replaces the old one when it scores ``threshold`` better (log10) and joins
-at least two words. Only known words are proposed; letters and case are kept.
+word with the one before), so that pieces join the word they belong to and a word run
+into its neighbour's piece is cut where the words are. Every space removed or added has a
+cost; the new segmentation replaces the old one when it scores ``threshold`` better
+(log10) and has fewer words (a lone run-together token, "dialoguesare", is the context
+rule's). Only known words are proposed; letters and case are kept.
 
 >>> from functools import partial
 >>> from bolcorpus.repair.rules import apply_rule
