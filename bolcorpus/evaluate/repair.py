@@ -327,18 +327,20 @@ def format_report(report: RepairReport | Mapping[str, Any]) -> str:
 
 
 CONTEXT_RULE = "repair.context.v1"
+SEGMENTATION_RULE = "repair.segmentation.v1"
 ABLATIONS: dict[str, tuple[str, dict[str, Any]]] = {  # name: (what is left out, context rule options)
     "full": ("nothing", {}),
     "no context rule": (CONTEXT_RULE, {}),
     "no bigrams": ("the bigram model (unigrams alone)", {"use_bigrams": False}),
     "no document model": ("the document's own names", {"use_document": False}),
-    "no segmentation": ("splitting run-together words", {"split_words": False}),
+    "no splits": ("splitting run-together words (context rule)", {"split_words": False}),
+    "no segmentation rule": (SEGMENTATION_RULE, {}),
     "hand channel": ("the learned channel (hand-made confusions only)", {}),
 }
 
 
 def ablation(root: Path, config: RepairConfig, *, seeds: Sequence[int] = (0,)) -> list[dict[str, Any]]:
-    """Character errors removed by ``config`` with each part of the context rule left out in turn.
+    """Character errors removed by ``config`` with each part of correction in context left out in turn.
 
     Measured on Overproof dev, ACL dev, the synthetic benchmark (``seeds``) and the real
     excerpt; a benchmark whose data is missing is left out of the rows.
@@ -385,9 +387,10 @@ def format_ablation(rows: list[dict[str, Any]]) -> str:
 
 
 def _variant(config: RepairConfig, name: str, options: dict[str, Any]) -> RepairConfig:
-    if name == "no context rule":
-        rules = tuple(r for r in config.rules if r != CONTEXT_RULE)
-        options = {k: v for k, v in config.options.items() if k != CONTEXT_RULE}
+    if name in ("no context rule", "no segmentation rule"):
+        rule = CONTEXT_RULE if name == "no context rule" else SEGMENTATION_RULE
+        rules = tuple(r for r in config.rules if r != rule)
+        options = {k: v for k, v in config.options.items() if k != rule}
         return config.model_copy(update={"rules": rules, "options": options})
     if name == "hand channel":
         return config.model_copy(update={"channel": None})
