@@ -58,7 +58,11 @@ from bolcorpus.repair.patterns import CAPITAL_I_WORDS, JUNK_CHARS
 # the channel reads them as letters.
 NOISE = re.escape("«»¡¿|\\~£")
 TOKEN_START, TOKEN_END = rf"(?<![\w~£µ.,:/'’{NOISE}-])", rf"(?![\w~£µ'’{NOISE}])(?![.,:/'’-]\w)"
-TOKEN_RE = re.compile(rf"{TOKEN_START}[{NOISE}]?[^\W\d_]+(?:[{NOISE}][^\W\d_]+)*{TOKEN_END}")
+TOKEN_BODY = rf"[{NOISE}]?[^\W\d_]+(?:[{NOISE}][^\W\d_]+)*"
+TOKEN_RE = re.compile(rf"{TOKEN_START}{TOKEN_BODY}{TOKEN_END}")
+# Token types are counted without the boundaries (a third of the time); the boundaries
+# apply where a type that may change is looked for (:func:`_occurrences`).
+TYPE_RE = re.compile(TOKEN_BODY)
 # The word before a token (up to NEIGHBOUR_REACH characters back) and after it, across spaces only.
 LEFT_RE = re.compile(r"(?<![\w'’.-])([^\W\d_]+)[ \t]+\Z")
 RIGHT_RE = re.compile(r"[ \t]+([^\W\d_]+)(?![\w'’-])")
@@ -121,7 +125,7 @@ def decide(
     use_document: bool = True,
 ) -> list[Decision]:
     """Every token whose best reading is not itself, with the margin by which that reading wins."""
-    counts = Counter(TOKEN_RE.findall(text))
+    counts = Counter(TYPE_RE.findall(text))
     # Most tokens have no candidate and are no "In": decide that once per type, and look
     # at nothing else of a text where no type is open.
     open_types = {t for t in counts if _open(t, lexicon, channel, split_words)}
@@ -178,7 +182,15 @@ def _spaced(a: str, b: str, model: WordModel) -> bool:
 
 
 def _open(token: str, lexicon: Lexicon, channel: Channel, split_words: bool) -> bool:
-    """Whether a token type may change at all: "In", "Is", …, or a word with candidates."""
+    """Whether a token type may change at all: "In", "Is", …, or a word with candidates (cached)."""
+    key = (token, "open", channel, split_words)
+    found = lexicon.corrections.get(key)
+    if found is None:
+        found = lexicon.corrections[key] = _find_open(token, lexicon, channel, split_words)
+    return found
+
+
+def _find_open(token: str, lexicon: Lexicon, channel: Channel, split_words: bool) -> bool:
     lower = token.lower()
     if lower in CAPITAL_I_WORDS:
         return token[0].isupper()
@@ -227,8 +239,8 @@ def _candidates(lower: str, lexicon: Lexicon, channel: Channel) -> tuple[tuple[s
     key = (lower, channel)
     found = lexicon.corrections.get(key)
     if found is None:
-        found = lexicon.corrections[key] = _find_candidates(lower, lexicon, channel)  # type: ignore[assignment]
-    return found  # type: ignore[return-value]
+        found = lexicon.corrections[key] = _find_candidates(lower, lexicon, channel)
+    return found
 
 
 def _find_candidates(lower: str, lexicon: Lexicon, channel: Channel) -> tuple[tuple[str, float], ...]:

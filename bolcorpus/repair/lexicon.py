@@ -39,7 +39,7 @@ class Lexicon:
         self._zipf: dict[str, float] = {}  # memo: every rule asks about the same words
         self._known: dict[str, bool] = {}
         self._dictionary: frozenset[str] | None = None
-        self.corrections: dict[tuple[str, object], str | None] = {}  # memo for the confusion model
+        self.corrections: dict[tuple[Any, ...], Any] = {}  # memo of the rules that correct with this lexicon
 
     @classmethod
     def from_terms(cls, terms: Iterable[str]) -> Lexicon:
