@@ -56,6 +56,10 @@ def ocr_cost(
     """
     table = _BY_FIRST if table is None else table
     n, m = len(observed), len(candidate)
+    # The confusions whose printed side stands at each position of ``observed``: found once,
+    # not once per cell (most of the cost of this function).
+    here = [[(len(src), dst, cost) for src, dst, cost in table.get(observed[i], ()) if observed.startswith(src, i)]
+            for i in range(n)]
     d = [[INF] * (m + 1) for _ in range(n + 1)]
     d[0][0] = 0.0
     for i in range(n + 1):
@@ -74,9 +78,9 @@ def ocr_cost(
                     if ch in JUNK_CHARS:
                         for k in range(2, min(4, m - j) + 1):
                             d[i + 1][j + k] = min(d[i + 1][j + k], c + JUNK_COST + 0.15 * (k - 1))
-                    for src, dst, cost in table.get(ch, ()):
-                        if observed.startswith(src, i) and candidate.startswith(dst, j):
-                            d[i + len(src)][j + len(dst)] = min(d[i + len(src)][j + len(dst)], c + cost)
+                    for length, dst, cost in here[i]:
+                        if candidate.startswith(dst, j):
+                            d[i + length][j + len(dst)] = min(d[i + length][j + len(dst)], c + cost)
                     if i + 1 < n and j + 1 < m and ch == candidate[j + 1] and observed[i + 1] == candidate[j]:
                         d[i + 2][j + 2] = min(d[i + 2][j + 2], c + edit)
             if j < m:
