@@ -128,7 +128,8 @@ def decide(
     counts = Counter(TYPE_RE.findall(text))
     # Most tokens have no candidate and are no "In": decide that once per type, and look
     # at nothing else of a text where no type is open.
-    open_types = {t for t in counts if _open(t, lexicon, channel, split_words)}
+    memo = lexicon.corrections.setdefault(("open", channel, split_words), {})
+    open_types = {t for t in counts if memo.get(t) is not False and _open(t, lexicon, channel, split_words, memo)}
     if not open_types:
         return []
     model = word_model(lexicon)
@@ -181,12 +182,11 @@ def _spaced(a: str, b: str, model: WordModel) -> bool:
     return min(len(a), len(b)) <= SHORT_PART or common or model.pmi(a, b) > 0
 
 
-def _open(token: str, lexicon: Lexicon, channel: Channel, split_words: bool) -> bool:
-    """Whether a token type may change at all: "In", "Is", …, or a word with candidates (cached)."""
-    key = (token, "open", channel, split_words)
-    found = lexicon.corrections.get(key)
+def _open(token: str, lexicon: Lexicon, channel: Channel, split_words: bool, memo: dict[str, bool]) -> bool:
+    """Whether a token type may change at all: "In", "Is", …, or a word with candidates (``memo``ised)."""
+    found = memo.get(token)
     if found is None:
-        found = lexicon.corrections[key] = _find_open(token, lexicon, channel, split_words)
+        found = memo[token] = _find_open(token, lexicon, channel, split_words)
     return found
 
 
