@@ -62,16 +62,25 @@ def repair(raw: str, rules: Sequence[tuple[str, Rule]], *, max_passes: int = 4) 
     """Run ``rules`` in order, repeating the sequence until a pass changes nothing.
 
     Looping to a fixed point is what makes repair idempotent; ``max_passes`` bounds it.
+    Rules are pure functions of the text, so a rule that proposed nothing is not run again
+    until the text changes.
     """
     pieces = [_Piece(0, len(raw), raw, ())] if raw else []
+    version = 0  # how many times the text has changed
+    idle_at: dict[str, int] = {}  # rule → the version of the text on which it last proposed nothing
     for _ in range(max_passes):
         changed = False
         for name, rule in rules:
+            if idle_at.get(name) == version:  # rules are pure: the same text, again nothing
+                continue
             text = "".join(p.text for p in pieces)
             fixes = _clean(rule(text), text)
             if fixes:
                 pieces = _splice(pieces, fixes, name, raw)
                 changed = True
+                version += 1
+            else:
+                idle_at[name] = version
         if not changed:
             break
     text = "".join(p.text for p in pieces)
