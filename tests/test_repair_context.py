@@ -74,7 +74,8 @@ def test_context_rule_leaves_clean_text_alone(text: str) -> None:
 
 
 def test_context_rule_splits_words_run_together() -> None:
-    assert apply_rule(context, "the number of phrases persentence is higher") == "the number of phrases per sentence is higher"
+    text = "the number of phrases persentence is higher"
+    assert apply_rule(context, text) == "the number of phrases per sentence is higher"
 
 
 def test_context_rule_is_idempotent_and_its_edits_replay() -> None:

@@ -59,3 +59,30 @@ def test_raw_offset_maps_repaired_positions_back() -> None:
     result = repair_text(raw)
     start = result.text.index("1952")
     assert raw[raw_offset(result.edits, start) :] == "1952"
+
+
+def test_a_rule_that_proposed_nothing_is_not_run_again_on_the_same_text() -> None:
+    seen: list[tuple[str, str]] = []
+
+    def logged(name, rule):  # type: ignore[no-untyped-def]
+        def run(text: str) -> list[Fix]:
+            seen.append((name, text))
+            return list(rule(text))
+        return run
+
+    def drop_tilde(text: str) -> list[Fix]:
+        return [Fix(i, i + 1, "") for i, c in enumerate(text) if c == "~"]
+
+    def upper_x(text: str) -> list[Fix]:
+        return [Fix(i, i + 1, "X") for i, c in enumerate(text) if c == "x"]
+
+    result = repair("a~x", [("idle", logged("idle", lambda t: [])), ("tilde", logged("tilde", drop_tilde)),
+                            ("upper", logged("upper", upper_x))])
+    assert result.text == "aX"
+    # Pass 1 runs all three. Pass 2 reruns the rules that changed the text or ran before its
+    # last change, and stops there: nothing changed.
+    assert seen == [("idle", "a~x"), ("tilde", "a~x"), ("upper", "ax"),
+                    ("idle", "aX"), ("tilde", "aX"), ("upper", "aX")]
+    seen.clear()
+    repair("abc", [("idle", logged("idle", lambda t: [])), ("tilde", logged("tilde", drop_tilde))], max_passes=4)
+    assert seen == [("idle", "abc"), ("tilde", "abc")]  # clean text: one pass
