@@ -102,6 +102,14 @@ def test_the_document_model_protects_repeated_names_not_repeated_errors() -> Non
     assert names.unigram("tho") == model.unigram("tho")  # a lower-case OCR error it repeats
 
 
+def test_a_garbled_copy_of_a_name_the_document_repeats_becomes_that_name() -> None:
+    text = ("Mr. Coveny spoke first. The council thanked Mr. Coveny, and Mr. Coveny replied. "
+            "Later Mr. Covony left the hall with Mr. Barden.")
+    assert "Later Mr. Coveny left the hall with Mr. Barden." in apply_rule(context, text)
+    no_document = partial(context, use_document=False)
+    assert "Mr. Covony left" in apply_rule(no_document, text)
+
+
 def test_bigrams_prefer_the_word_that_fits_its_neighbours() -> None:
     model = WordModel.default(LEXICON)
     assert model.logp("be", "will", "built") > model.logp("he", "will", "built")

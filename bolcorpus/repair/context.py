@@ -16,6 +16,8 @@ by ``threshold`` (log10 units); one that wins by less is left alone and reported
 - **Run-together words** ("persentence", "VMand") are split into two words when the
   split beats every correction; a split of two long words that the bigrams do not know
   is left to ``repair.lost_hyphens.v1`` ("militaryrightist").
+- **Garbled copies of a name** the document repeats ("Covony" where "Coveny" stands three
+  times) get that name as a candidate.
 - **A capital I for a small i** in a function word inside a sentence ("delay In the",
   "accepted, Is it") is lower-cased when a lower-case word follows.
 
@@ -42,6 +44,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
+from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from bolcorpus.repair.channel import Channel
@@ -83,6 +86,7 @@ SPLIT_COST = 1.0  # log10: a missing space costs about as much as a cheap confus
 NAME_LOGP = -8.0  # a capitalised string no list knows is most likely a name ("Levelt")
 MAX_CHANNEL_COST = 6.0  # candidates costlier than this are not considered
 MAX_CANDIDATES = 12  # per token, the closest
+MAX_NAME_EDITS = 2  # a garbled copy of a document's name is at most this many edits from it
 MAX_DEPTH_TWO = 7  # longer tokens get one confusion undone, and SymSpell's two edits
 
 
@@ -130,11 +134,14 @@ def decide(
     # at nothing else of a text where no type is open.
     memo = lexicon.corrections.setdefault(("open", channel, split_words), {})
     open_types = {t for t in counts if memo.get(t) is not False and _open(t, lexicon, channel, split_words, memo)}
-    if not open_types:
-        return []
     model = word_model(lexicon)
+    near_names: dict[str, tuple[tuple[str, float], ...]] = {}
     if use_document:
         model = model.with_document(counts)
+        near_names = _near_names(counts, model, channel)
+        open_types |= set(near_names)
+    if not open_types:
+        return []
     unknown = sum(n for t, n in counts.items() if len(t) > 2 and t.islower() and not lexicon.known(t))  # not names
     error_rate = min(MAX_ERROR_RATE, max(MIN_ERROR_RATE, ERR_FACTOR * unknown / max(1, counts.total())))
     # The channel's costs were learned on text this damaged: scale them to this text's damage.
@@ -147,7 +154,7 @@ def decide(
             if _capital_i_inside_sentence(token, text, m):
                 out.append(Decision(m.start(), m.end(), token, lower, math.inf))
             continue
-        candidates = _candidates(lower, lexicon, channel)
+        candidates = _candidates(lower, lexicon, channel) + near_names.get(token, ())
         splits = _splits(lower, lexicon) if split_words and not lexicon.known(token) else ()
         left = right = None
         if use_bigrams:
@@ -170,6 +177,26 @@ def decide(
         if best != lower:
             out.append(Decision(m.start(), m.end(), token, _cased(best, token, lexicon), best_score - own))
             corrected[m.end()] = best.rsplit(" ", 1)[-1]
+    return out
+
+
+def _near_names(counts: Counter[str], model: WordModel, channel: Channel) -> dict[str, tuple[tuple[str, float], ...]]:
+    """Capitalised non-words one or two edits from a name the document repeats ("Covony": "Coveny").
+
+    A name the text spells right several times is the likeliest reading of its garbled
+    copies, though no word list knows it.
+    """
+    names = [name for name in model.document if name]
+    if not names:
+        return {}
+    out = {}
+    for token in counts:
+        lower = token.lower()
+        if token.istitle() and lower not in model.document and not model.lexicon.known(lower):
+            near = process.extract(lower, names, scorer=Levenshtein.distance, score_cutoff=MAX_NAME_EDITS, limit=3)
+            costs = ((name, channel.cost(lower, name)) for name, _, _ in near)
+            if found := tuple((name, cost) for name, cost in costs if cost <= MAX_CHANNEL_COST):
+                out[token] = found
     return out
 
 
