@@ -13,7 +13,17 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
 
 from bolcorpus import runner
 from bolcorpus.config import Settings, load_pipeline
@@ -38,25 +48,35 @@ VersionOpt = Annotated[str | None, typer.Option("--version", help="Dataset versi
 BumpOpt = Annotated[Part | None, typer.Option("--bump", help="Publish as the next major, minor or patch version "
                                               "after the newest one published.")]
 WorkersOpt = Annotated[int | None, typer.Option("--workers", min=1, help="Parallel worker processes.")]
+ExecutorOpt = Annotated[str | None, typer.Option("--executor", help="Where shards run: local (a process pool, "
+                                                 "the default) or dask (pip install 'bolcorpus[dask]').")]
+SchedulerOpt = Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address (tcp://host:8786); "
+                                                  "without it, --executor dask starts a local cluster.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress display (there is none when stderr "
+                                        "is not a terminal either).")]
 
 
 @app.command("run")
 def run_command(pipeline: PipelineArg = DEFAULT_PIPELINE, raw: RawOpt = None, out_dir: OutOpt = None,
-                workers: WorkersOpt = None, version: VersionOpt = None, bump: BumpOpt = None) -> None:
+                workers: WorkersOpt = None, executor: ExecutorOpt = None, scheduler: SchedulerOpt = None,
+                version: VersionOpt = None, bump: BumpOpt = None, quiet: QuietOpt = False) -> None:
     """Run the whole pipeline and publish the dataset."""
-    _run_and_report(_publish_settings(pipeline, raw, out_dir, workers, version, bump))
+    settings = _publish_settings(pipeline, raw, out_dir, workers, version, bump, executor, scheduler)
+    _run_and_report(settings, quiet)
 
 
 @app.command()
 def publish(
     pipeline: PipelineArg = DEFAULT_PIPELINE, raw: RawOpt = None, out_dir: OutOpt = None,
-    workers: WorkersOpt = None, version: VersionOpt = None, bump: BumpOpt = None,
+    workers: WorkersOpt = None, executor: ExecutorOpt = None, scheduler: SchedulerOpt = None,
+    version: VersionOpt = None, bump: BumpOpt = None, quiet: QuietOpt = False,
     push: Annotated[str | None, typer.Option("--push", help="Also upload the version to this Hugging Face Hub "
                                              "dataset repository (user/name) and tag it v<version>.")] = None,
     private: Annotated[bool, typer.Option("--private", help="Create the Hub repository as private.")] = False,
 ) -> None:
     """Publish a dataset version (running the stages that are not up to date), and push it to the Hub."""
-    published = _run_and_report(_publish_settings(pipeline, raw, out_dir, workers, version, bump))
+    settings = _publish_settings(pipeline, raw, out_dir, workers, version, bump, executor, scheduler)
+    published = _run_and_report(settings, quiet)
     if push and published is not None:
         from bolcorpus.publishing.hub import push as push_to_hub
 
@@ -80,9 +100,10 @@ def verify(version_dir: Annotated[Path, typer.Argument(help="A published version
     out.print(f"{version_dir}: OK, {files} files match manifest.json")
 
 
-def _run_and_report(settings: Settings) -> Path | None:
-    with Progress(TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("shards"), TimeElapsedColumn(), console=err, transient=True) as bar:
+def _run_and_report(settings: Settings, quiet: bool = False) -> Path | None:
+    with Progress(TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(), TextColumn("docs"),
+                  RateColumn(), TimeRemainingColumn(), console=err, transient=True,
+                  disable=quiet or not err.is_terminal) as bar:
         tasks: dict[str, TaskID] = {}
 
         def progress(stage: str, done: int, total: int) -> None:
@@ -109,12 +130,20 @@ def _run_and_report(settings: Settings) -> Path | None:
     return result.published
 
 
+class RateColumn(ProgressColumn):
+    """Documents per second of a stage, once there is a measure."""
+
+    def render(self, task: Task) -> Text:
+        return Text(f"{task.speed:.1f} docs/s" if task.speed else "", style="progress.data.speed")
+
+
 def _publish_settings(pipeline: Path, raw: Path | None, out_dir: Path | None, workers: int | None,
-                      version: str | None, bump: Part | None) -> Settings:
+                      version: str | None, bump: Part | None, executor: str | None = None,
+                      scheduler: str | None = None) -> Settings:
     if version and bump:
         err.print("[red]error:[/] give --version or --bump, not both")
         raise typer.Exit(2)
-    settings = _settings(pipeline, raw, out_dir, workers)
+    settings = _settings(pipeline, raw, out_dir, workers, executor=executor, scheduler=scheduler)
     if version:
         settings = _guard(lambda: _with_version(settings, version))
     if bump:
@@ -294,9 +323,10 @@ def _repair_config(pipeline: Path) -> RepairConfig:
     return settings.stage_configs.get("repair", RepairConfig())  # type: ignore[return-value]
 
 
-def _settings(pipeline: Path, raw: Path | None, out_dir: Path | None, workers: int | None) -> Settings:
+def _settings(pipeline: Path, raw: Path | None, out_dir: Path | None, workers: int | None,
+              **run: str | None) -> Settings:
     settings = _guard(lambda: load_pipeline(pipeline))
-    return settings.with_overrides(raw=raw, out=out_dir, workers=workers)
+    return _guard(lambda: settings.with_overrides(raw=raw, out=out_dir, workers=workers, **run))
 
 
 def _guard(call):  # type: ignore[no-untyped-def]

@@ -92,7 +92,7 @@ class Settings:
     def with_overrides(self, **run_overrides: Any) -> Settings:
         """A copy with ``[run]`` values replaced (``None`` values are ignored), validated again."""
         changes = {k: v for k, v in run_overrides.items() if v is not None}
-        run = RunConfig.model_validate({**self.run.model_dump(), **changes})
+        run = _validate(RunConfig, {**self.run.model_dump(), **changes}, Path("overrides"), "run")
         return Settings(self.pipeline, self.config_file, self.stages, run, self.nlp, self.stage_configs)
 
     def with_stage(self, name: str, **changes: Any) -> Settings:
