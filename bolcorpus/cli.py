@@ -166,6 +166,45 @@ def status(pipeline: PipelineArg = DEFAULT_PIPELINE, raw: RawOpt = None, out_dir
         out.print(f"{name:<10} {'up to date' if fresh else 'stale':<10} {why}", style=None if fresh else "yellow")
 
 
+@app.command()
+def bench(
+    size: Annotated[str, typer.Option(help="Corpus size to build, such as 2MB or 500kB.")] = "2MB",
+    doc_size: Annotated[str, typer.Option(help="About how large each document is.")] = "8kB",
+    workers: Annotated[list[int], typer.Option("--workers", min=1, help="Workers of a run; repeat the option "
+                                               "to compare (--workers 1 --workers 2).")] = [1],  # noqa: B006
+    pipeline: PipelineArg = DEFAULT_PIPELINE,
+    reference: Annotated[bool, typer.Option(help="Also time ftfy + bare spaCy on the same text.")] = True,
+    incremental: Annotated[bool, typer.Option(help="Then time reruns after adding, changing and removing "
+                                              "one document (on the first run's output).")] = False,
+    keep: Annotated[Path | None, typer.Option(help="Build and run in this folder and keep it "
+                                              "(default: a temporary folder, removed).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Build a damaged corpus of the bundled texts; time the pipeline per stage against bare spaCy."""
+    import shutil
+    import tempfile
+
+    from bolcorpus.bench import build_corpus, format_report, measure_incremental, parse_size, run_bench
+
+    settings = _settings(pipeline, None, None, None)
+    folder = keep or Path(tempfile.mkdtemp(prefix="bolcorpus-bench-"))
+    try:
+        corpus = _guard(lambda: build_corpus(settings, folder / "raw", size=parse_size(size),
+                                             doc_size=parse_size(doc_size)))
+        err.print(f"bench: {corpus['documents']} documents, {corpus['bytes'] / 1e6:.2f} MB in {folder / 'raw'}")
+        report = run_bench(settings, folder / "raw", folder, workers=workers, reference=reference)
+        if incremental:
+            first = report["runs"][0]
+            out_dir = folder / f"out-workers-{first['workers']}"
+            changes = measure_incremental(settings.with_overrides(workers=first["workers"]), folder / "raw", out_dir)
+            report["incremental"] = {"full run": first["seconds"], **changes}
+        report["corpus"] = corpus
+        sys.stdout.write((json.dumps(report, indent=2) if as_json else format_report(corpus, report)) + "\n")
+    finally:
+        if keep is None:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 evaluate_app = typer.Typer(help="Measure a stage against references (see benchmarks/).", no_args_is_help=True)
 app.add_typer(evaluate_app, name="evaluate")
 

@@ -19,7 +19,7 @@ from bolcorpus.config import StageConfig
 from bolcorpus.document import Document, Entity
 from bolcorpus.errors import ConfigError
 from bolcorpus.kb import load_kb
-from bolcorpus.ner import load_domain_nlp
+from bolcorpus.ner import DOMAIN_COMPONENTS, load_domain_nlp
 from bolcorpus.nlp import pipe_spans, resolve_model
 from bolcorpus.stages.base import Stage, replace
 
@@ -62,7 +62,8 @@ class Entities(Stage):
     def process(self, items: Iterator[Document]) -> Iterator[Document]:
         nlp = load_domain_nlp(self.config.kb, self.nlp_config.model)
         keep = set(self.config.labels)
-        for doc, parsed in pipe_spans(nlp, items, _whole, batch_size=self.nlp_config.batch_size):
+        for doc, parsed in pipe_spans(nlp, items, _whole, batch_size=self.nlp_config.batch_size,
+                                      only=["ner", *DOMAIN_COMPONENTS]):
             entities = []
             for spacy_doc in parsed:
                 for ent in spacy_doc.ents:
