@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.util
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import nullcontext
 from functools import lru_cache
 from typing import Any
 
@@ -54,7 +55,9 @@ def pipe_spans(
     names the components to run (with the embedding layers they listen to); the others
     are disabled, which is where most of the time goes. The whole stream is one
     ``nlp.memory_zone()``: the strings it adds to the vocabulary are freed at its end, so
-    use the parsed docs before asking for the next document.
+    use the parsed docs before asking for the next document. Where stages are chained
+    (one's output the next one's input), the last one's zone holds the others: it is
+    entered first, and the others enter none.
     """
 
     def texts() -> Iterator[tuple[str, tuple[Document, int]]]:
@@ -65,7 +68,7 @@ def pipe_spans(
 
     disable = [] if only is None else unused_components(nlp, only)
     parsed: list[Any] = []
-    with nlp.memory_zone():
+    with nullcontext() if nlp.vocab.in_memory_zone else nlp.memory_zone():
         for spacy_doc, (doc, remaining) in nlp.pipe(texts(), as_tuples=True, batch_size=batch_size, disable=disable):
             parsed.append(spacy_doc)
             if remaining == 0:
