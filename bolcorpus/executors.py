@@ -71,6 +71,12 @@ def _open(run: RunConfig) -> list[Any]:
         raise ConfigError("[run] executor = 'dask' needs Dask: pip install 'bolcorpus[dask]'") from None
     if run.scheduler:
         client = Client(run.scheduler)
+        threaded = sorted(w["name"] for w in client.scheduler_info()["workers"].values() if w["nthreads"] > 1)
+        if threaded:
+            client.close()
+            raise ConfigError(f"[run] scheduler = {run.scheduler!r}: workers {', '.join(map(str, threaded))} run "
+                              "several threads; a worker's spaCy pipeline serves one thread at a time: start them "
+                              "with `dask worker --nthreads 1` (several processes per machine: --nworkers N)")
         return [client.get_executor(pure=False), client.close]
     cluster = LocalCluster(n_workers=run.workers, threads_per_worker=1, processes=True, dashboard_address=None)
     client = Client(cluster)

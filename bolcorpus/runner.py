@@ -241,7 +241,10 @@ def _complete(step: StagePlan, items: list[Item], index: dict[str, Entry]) -> tu
     documents: list[list[Any]] = []
     parts = set()
     for item in items:
-        entry = index[item.input_hash]
+        entry = index.get(item.input_hash)
+        if entry is None:
+            raise BolcorpusError(f"{item.source_file}: the {step.name} stage neither gave this document back nor "
+                                 "rejected it; a stage must yield or reject every document (please report this bug)")
         stats.update(entry.stats)
         warnings += entry.warnings
         parts.add(entry.part)
