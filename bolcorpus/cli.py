@@ -49,7 +49,7 @@ BumpOpt = Annotated[Part | None, typer.Option("--bump", help="Publish as the nex
                                               "after the newest one published.")]
 WorkersOpt = Annotated[int | None, typer.Option("--workers", min=1, help="Parallel worker processes.")]
 ExecutorOpt = Annotated[str | None, typer.Option("--executor", help="Where shards run: local (a process pool, "
-                                                 "the default) or dask (pip install 'bolcorpus[dask]').")]
+                                                 "the default) or dask (pip install 'bolcorpus\\[dask]').")]
 SchedulerOpt = Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address (tcp://host:8786); "
                                                   "without it, --executor dask starts a local cluster.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress display (there is none when stderr "
