@@ -64,15 +64,17 @@ def chunks(text: str, size: int) -> Iterator[str]:
         yield "\n".join(lines)
 
 
-def build_corpus(source: Settings, folder: Path, *, size: int, doc_size: int) -> dict[str, Any]:
-    """Write a damaged corpus of about ``size`` bytes into ``folder`` (texts and ``manifest.yml``)."""
+def build_corpus(source: Settings, folder: Path, *, size: int, doc_size: int,
+                 documents: int | None = None) -> dict[str, Any]:
+    """Write a damaged corpus of about ``size`` bytes (or of ``documents`` documents) into
+    ``folder``: the texts and their ``manifest.yml``."""
     files, _, _ = Ingest.inputs(source.run.raw, source.stage_configs["ingest"])  # type: ignore[arg-type]
     pieces = [(f, piece) for f in files for piece in chunks(f.path.read_text(encoding="utf-8"), doc_size)]
     if not pieces:
         raise BolcorpusError(f"{source.run.raw}: no texts to build a benchmark corpus from")
     folder.mkdir(parents=True, exist_ok=True)
     entries, total, n = [], 0, 0
-    while total < size:
+    while (n < documents) if documents else (total < size):
         raw_file, piece = pieces[n % len(pieces)]
         level = list(LEVELS)[n % len(LEVELS)]
         text = damage_text(piece, seed=n, options=damage_options(LEVELS[level])).text

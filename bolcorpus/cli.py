@@ -170,6 +170,7 @@ def status(pipeline: PipelineArg = DEFAULT_PIPELINE, raw: RawOpt = None, out_dir
 def bench(
     size: Annotated[str, typer.Option(help="Corpus size to build, such as 2MB or 500kB.")] = "2MB",
     doc_size: Annotated[str, typer.Option(help="About how large each document is.")] = "8kB",
+    documents: Annotated[int | None, typer.Option(min=1, help="Build this many documents (instead of --size).")] = None,
     workers: Annotated[list[int], typer.Option("--workers", min=1, help="Workers of a run; repeat the option "
                                                "to compare (--workers 1 --workers 2).")] = [1],  # noqa: B006
     pipeline: PipelineArg = DEFAULT_PIPELINE,
@@ -190,7 +191,7 @@ def bench(
     folder = keep or Path(tempfile.mkdtemp(prefix="bolcorpus-bench-"))
     try:
         corpus = _guard(lambda: build_corpus(settings, folder / "raw", size=parse_size(size),
-                                             doc_size=parse_size(doc_size)))
+                                             doc_size=parse_size(doc_size), documents=documents))
         err.print(f"bench: {corpus['documents']} documents, {corpus['bytes'] / 1e6:.2f} MB in {folder / 'raw'}")
         report = run_bench(settings, folder / "raw", folder, workers=workers, reference=reference)
         if incremental:
