@@ -90,7 +90,7 @@ def write_part(folder: Path, part: str, outputs: Iterable[Output]) -> list[Entry
             offset += len(line)
         f.flush()
         os.fsync(f.fileno())
-    write_json(parts / f"{part}.index.json", [e.__dict__ for e in entries])
+    write_json(parts / f"{part}.index.json", [e.__dict__ for e in entries], indent=None)
     os.replace(tmp, final)  # last: the part's presence means the shard and its index are complete
     return entries
 

@@ -225,7 +225,7 @@ def _run_stage(step: StagePlan, items: list[Item], settings: Settings, results: 
         if progress:
             progress(step.name, done_docs, len(items))
     report, outputs = _complete(step, items, index)
-    started_marker.unlink()
+    started_marker.unlink(missing_ok=True)
     report.status = "cached" if not pending else "resumed" if resumed else "ran" if len(pending) == len(items) \
         else "updated"
     report.shards_run, report.documents_run = len(shards), len(pending)
@@ -255,7 +255,7 @@ def _complete(step: StagePlan, items: list[Item], index: dict[str, Entry]) -> tu
     write_jsonl(step.dir / "rejected.jsonl", rejected)
     summary = {"parts": step.key_parts, "stats": dict(stats), "warnings": warnings, "shards": len(parts),
                "documents": documents}
-    write_json(step.marker, summary)
+    write_json(step.marker, summary, indent=None)  # one line: it lists every document
     report = StageReport(step.name, "ran", 0, len(parts), dict(stats), warnings)
     return report, _marked_items(step, summary)
 
