@@ -229,6 +229,9 @@ def format_report(corpus: dict[str, Any], report: dict[str, Any]) -> str:
             head += f", {run['ratio_to_reference']:.2f}x the reference"
         if one and run is not one:
             head += f", {one['seconds'] / run['seconds']:.2f}x faster than 1 worker"
+        if ref:
+            repair = sum(s["seconds"] for s in run["stages"] if s["stage"] == "repair")
+            head += f"; without repair, {(run['seconds'] - repair) / ref['seconds']:.2f}x"
         columns = f"  {'stage':<10} {'status':<9} {'seconds':>8} {'k chars/s':>10} {'share':>6} {'peak MB':>8}"
         lines += ["", head, columns]
         for s in run["stages"]:
