@@ -165,3 +165,18 @@ def test_changed_stage_code_redoes_that_stage_and_later_ones(settings, monkeypat
     assert stale["ingest"][0] and stale["repair"][0]
     assert stale["segment"] == (False, "code changed")
     assert not stale["entities"][0]
+
+
+@pytest.mark.issue(13)
+def test_rejections_and_warnings_belong_to_their_document_across_shards(settings, raw_dir: Path) -> None:
+    (raw_dir / "a_empty.txt").write_text("  \n")
+    (raw_dir / "z_latin.txt").write_bytes("Paz Estenssoro and the MNR, señor.\n".encode("latin-1"))
+    ingest = runner.run(settings.with_overrides(shard_size=2)).stages[0]
+    assert ingest.stats == {"in": 5, "out": 4, "dropped_empty": 1}
+    mine = [w for w in ingest.warnings if "a_empty.txt" in w or "z_latin.txt" in w]
+    # the empty file is rejected; the latin-1 one is decoded, and has no manifest entry
+    assert [w.split(":")[0].rsplit("/", 1)[-1] for w in mine] == ["a_empty.txt", "z_latin.txt", "z_latin.txt"]
+    (raw_dir / "a_empty.txt").unlink()  # the others' stats and warnings stay theirs
+    again = runner.run(settings.with_overrides(shard_size=2).with_stage("publish", version="0.2.0")).stages[0]
+    assert again.stats == {"in": 4, "out": 4} and not [w for w in again.warnings if "a_empty" in w]
+    assert len([w for w in again.warnings if "z_latin.txt" in w]) == 2
