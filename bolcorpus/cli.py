@@ -13,7 +13,17 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
 
 from bolcorpus import runner
 from bolcorpus.config import Settings, load_pipeline
@@ -38,25 +48,35 @@ VersionOpt = Annotated[str | None, typer.Option("--version", help="Dataset versi
 BumpOpt = Annotated[Part | None, typer.Option("--bump", help="Publish as the next major, minor or patch version "
                                               "after the newest one published.")]
 WorkersOpt = Annotated[int | None, typer.Option("--workers", min=1, help="Parallel worker processes.")]
+ExecutorOpt = Annotated[str | None, typer.Option("--executor", help="Where shards run: local (a process pool, "
+                                                 "the default) or dask (pip install 'bolcorpus\\[dask]').")]
+SchedulerOpt = Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address (tcp://host:8786); "
+                                                  "without it, --executor dask starts a local cluster.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress display (there is none when stderr "
+                                        "is not a terminal either).")]
 
 
 @app.command("run")
 def run_command(pipeline: PipelineArg = DEFAULT_PIPELINE, raw: RawOpt = None, out_dir: OutOpt = None,
-                workers: WorkersOpt = None, version: VersionOpt = None, bump: BumpOpt = None) -> None:
+                workers: WorkersOpt = None, executor: ExecutorOpt = None, scheduler: SchedulerOpt = None,
+                version: VersionOpt = None, bump: BumpOpt = None, quiet: QuietOpt = False) -> None:
     """Run the whole pipeline and publish the dataset."""
-    _run_and_report(_publish_settings(pipeline, raw, out_dir, workers, version, bump))
+    settings = _publish_settings(pipeline, raw, out_dir, workers, version, bump, executor, scheduler)
+    _run_and_report(settings, quiet)
 
 
 @app.command()
 def publish(
     pipeline: PipelineArg = DEFAULT_PIPELINE, raw: RawOpt = None, out_dir: OutOpt = None,
-    workers: WorkersOpt = None, version: VersionOpt = None, bump: BumpOpt = None,
+    workers: WorkersOpt = None, executor: ExecutorOpt = None, scheduler: SchedulerOpt = None,
+    version: VersionOpt = None, bump: BumpOpt = None, quiet: QuietOpt = False,
     push: Annotated[str | None, typer.Option("--push", help="Also upload the version to this Hugging Face Hub "
                                              "dataset repository (user/name) and tag it v<version>.")] = None,
     private: Annotated[bool, typer.Option("--private", help="Create the Hub repository as private.")] = False,
 ) -> None:
     """Publish a dataset version (running the stages that are not up to date), and push it to the Hub."""
-    published = _run_and_report(_publish_settings(pipeline, raw, out_dir, workers, version, bump))
+    settings = _publish_settings(pipeline, raw, out_dir, workers, version, bump, executor, scheduler)
+    published = _run_and_report(settings, quiet)
     if push and published is not None:
         from bolcorpus.publishing.hub import push as push_to_hub
 
@@ -115,9 +135,10 @@ def verify(version_dir: Annotated[Path, typer.Argument(help="A published version
     out.print(f"{version_dir}: OK, {files} files match manifest.json")
 
 
-def _run_and_report(settings: Settings) -> Path | None:
-    with Progress(TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("shards"), TimeElapsedColumn(), console=err, transient=True) as bar:
+def _run_and_report(settings: Settings, quiet: bool = False) -> Path | None:
+    with Progress(TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(), TextColumn("docs"),
+                  RateColumn(), TimeRemainingColumn(), console=err, transient=True,
+                  disable=quiet or not err.is_terminal) as bar:
         tasks: dict[str, TaskID] = {}
 
         def progress(stage: str, done: int, total: int) -> None:
@@ -149,12 +170,20 @@ def _run_and_report(settings: Settings) -> Path | None:
     return result.published
 
 
+class RateColumn(ProgressColumn):
+    """Documents per second of a stage, once there is a measure."""
+
+    def render(self, task: Task) -> Text:
+        return Text(f"{task.speed:.1f} docs/s" if task.speed else "", style="progress.data.speed")
+
+
 def _publish_settings(pipeline: Path, raw: Path | None, out_dir: Path | None, workers: int | None,
-                      version: str | None, bump: Part | None) -> Settings:
+                      version: str | None, bump: Part | None, executor: str | None = None,
+                      scheduler: str | None = None) -> Settings:
     if version and bump:
         err.print("[red]error:[/] give --version or --bump, not both")
         raise typer.Exit(2)
-    settings = _settings(pipeline, raw, out_dir, workers)
+    settings = _settings(pipeline, raw, out_dir, workers, executor=executor, scheduler=scheduler)
     if version:
         settings = _guard(lambda: _with_version(settings, version))
     if bump:
@@ -175,6 +204,46 @@ def status(pipeline: PipelineArg = DEFAULT_PIPELINE, raw: RawOpt = None, out_dir
     settings = _settings(pipeline, raw, out_dir, None)
     for name, fresh, why in _guard(lambda: runner.status(settings)):
         out.print(f"{name:<10} {'up to date' if fresh else 'stale':<10} {why}", style=None if fresh else "yellow")
+
+
+@app.command()
+def bench(
+    size: Annotated[str, typer.Option(help="Corpus size to build, such as 2MB or 500kB.")] = "2MB",
+    doc_size: Annotated[str, typer.Option(help="About how large each document is.")] = "8kB",
+    documents: Annotated[int | None, typer.Option(min=1, help="Build this many documents (instead of --size).")] = None,
+    workers: Annotated[list[int], typer.Option("--workers", min=1, help="Workers of a run; repeat the option "
+                                               "to compare (--workers 1 --workers 2).")] = [1],  # noqa: B006
+    pipeline: PipelineArg = DEFAULT_PIPELINE,
+    reference: Annotated[bool, typer.Option(help="Also time ftfy + bare spaCy on the same text.")] = True,
+    incremental: Annotated[bool, typer.Option(help="Then time reruns after adding, changing and removing "
+                                              "one document (on the first run's output).")] = False,
+    keep: Annotated[Path | None, typer.Option(help="Build and run in this folder and keep it "
+                                              "(default: a temporary folder, removed).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Build a damaged corpus of the bundled texts; time the pipeline per stage against bare spaCy."""
+    import shutil
+    import tempfile
+
+    from bolcorpus.bench import build_corpus, format_report, measure_incremental, parse_size, run_bench
+
+    settings = _settings(pipeline, None, None, None)
+    folder = keep or Path(tempfile.mkdtemp(prefix="bolcorpus-bench-"))
+    try:
+        corpus = _guard(lambda: build_corpus(settings, folder / "raw", size=parse_size(size),
+                                             doc_size=parse_size(doc_size), documents=documents))
+        err.print(f"bench: {corpus['documents']} documents, {corpus['bytes'] / 1e6:.2f} MB in {folder / 'raw'}")
+        report = run_bench(settings, folder / "raw", folder, workers=workers, reference=reference)
+        if incremental:
+            first = report["runs"][0]
+            out_dir = folder / f"out-workers-{first['workers']}"
+            changes = measure_incremental(settings.with_overrides(workers=first["workers"]), folder / "raw", out_dir)
+            report["incremental"] = {"full run": first["seconds"], **changes}
+        report["corpus"] = corpus
+        sys.stdout.write((json.dumps(report, indent=2) if as_json else format_report(corpus, report)) + "\n")
+    finally:
+        if keep is None:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 evaluate_app = typer.Typer(help="Measure a stage against references (see benchmarks/).", no_args_is_help=True)
@@ -358,9 +427,10 @@ def _repair_config(pipeline: Path) -> RepairConfig:
     return settings.stage_configs.get("repair", RepairConfig())  # type: ignore[return-value]
 
 
-def _settings(pipeline: Path, raw: Path | None, out_dir: Path | None, workers: int | None) -> Settings:
+def _settings(pipeline: Path, raw: Path | None, out_dir: Path | None, workers: int | None,
+              **run: str | None) -> Settings:
     settings = _guard(lambda: load_pipeline(pipeline))
-    return settings.with_overrides(raw=raw, out=out_dir, workers=workers)
+    return _guard(lambda: settings.with_overrides(raw=raw, out=out_dir, workers=workers, **run))
 
 
 def _guard(call):  # type: ignore[no-untyped-def]

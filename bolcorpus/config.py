@@ -19,9 +19,9 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from bolcorpus.errors import ConfigError
 from bolcorpus.registry import stages as stage_registry
@@ -38,14 +38,25 @@ class RunConfig(StageConfig):
 
     ``raw``: folder of input texts and their manifest. ``out``: folder for stage outputs
     and published datasets. ``workers``: processes that run shards in parallel (each
-    loads the spaCy model once). ``shard_size``: documents per shard, the unit of
-    parallel work, of resumption after a crash, and of memory use.
+    loads the spaCy model once). ``shard_size``: documents per shard at most, the unit of
+    parallel work, of resumption after a crash, and of memory use (a corpus is cut into
+    at least one shard per worker). ``executor``: ``local`` (a process pool) or ``dask``
+    (:mod:`bolcorpus.executors`). ``scheduler``: the Dask scheduler's address; without it,
+    ``dask`` starts a local cluster of ``workers`` processes.
     """
 
     raw: Path = Path("raw")
     out: Path = Path("processed")
     workers: int = Field(1, ge=1, le=256)
     shard_size: int = Field(32, ge=1)
+    executor: Literal["local", "dask"] = "local"
+    scheduler: str | None = None
+
+    @model_validator(mode="after")
+    def _scheduler_needs_dask(self) -> RunConfig:
+        if self.scheduler and self.executor != "dask":
+            raise ValueError("a scheduler is only used with executor = 'dask'; set both, or neither")
+        return self
 
 
 class NlpConfig(StageConfig):
@@ -81,7 +92,7 @@ class Settings:
     def with_overrides(self, **run_overrides: Any) -> Settings:
         """A copy with ``[run]`` values replaced (``None`` values are ignored), validated again."""
         changes = {k: v for k, v in run_overrides.items() if v is not None}
-        run = RunConfig.model_validate({**self.run.model_dump(), **changes})
+        run = _validate(RunConfig, {**self.run.model_dump(), **changes}, Path("overrides"), "run")
         return Settings(self.pipeline, self.config_file, self.stages, run, self.nlp, self.stage_configs)
 
     def with_stage(self, name: str, **changes: Any) -> Settings:

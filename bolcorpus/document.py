@@ -11,7 +11,7 @@ True
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 
@@ -80,8 +80,21 @@ class Document:
     stance: list[Stance] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict; :meth:`from_dict` reverses it."""
-        return asdict(self)
+        """A JSON-ready dict; :meth:`from_dict` reverses it.
+
+        Written out by hand rather than with ``dataclasses.asdict``, which deep-copies
+        every value and took a twentieth of a pipeline run; the lists and the top level of
+        ``meta`` are new, the values inside ``meta`` are shared with the document.
+        """
+        return {
+            "id": self.id, "source_file": self.source_file, "raw_text": self.raw_text, "text": self.text,
+            "meta": dict(self.meta),
+            "edits": [_fields(e) for e in self.edits],
+            "paragraphs": [tuple(p) for p in self.paragraphs],
+            "sentences": [_fields(s) for s in self.sentences],
+            "entities": [_fields(e) for e in self.entities],
+            "stance": [{**_fields(s), "evidence": list(s.evidence)} for s in self.stance],
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Document:
@@ -98,3 +111,7 @@ class Document:
             entities=[Entity(**e) for e in data.get("entities", [])],
             stance=[Stance(**s) for s in data.get("stance", [])],
         )
+
+
+def _fields(record: Edit | Sentence | Entity | Stance) -> dict[str, Any]:
+    return {f.name: getattr(record, f.name) for f in fields(record)}

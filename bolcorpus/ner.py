@@ -41,6 +41,7 @@ TITLES = frozenset({
 })
 DETERMINERS = frozenset({"the", "The"})
 POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
+DOMAIN_COMPONENTS = ("bolcorpus_kb_ruler", "bolcorpus_trim_entities", "bolcorpus_kb_linker")  # after "ner"
 
 
 def load_domain_nlp(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.util
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import nullcontext
 from functools import lru_cache
 from typing import Any
 
@@ -45,12 +46,18 @@ def pipe_spans(
     spans: Callable[[Document], Sequence[tuple[int, int]]],
     *,
     batch_size: int,
-    disable: Sequence[str] = (),
+    only: Sequence[str] | None = None,
 ) -> Iterator[tuple[Document, list[Any]]]:
     """Stream the given spans of every document through ``nlp`` in one ``nlp.pipe``.
 
     Yields each document, in order, with the spaCy ``Doc`` of each of its ``spans(doc)``
-    (paragraphs, sentences, …); documents stream, only one batch is in memory.
+    (paragraphs, sentences, …); documents stream, only one batch is in memory. ``only``
+    names the components to run (with the embedding layers they listen to); the others
+    are disabled, which is where most of the time goes. The whole stream is one
+    ``nlp.memory_zone()``: the strings it adds to the vocabulary are freed at its end, so
+    use the parsed docs before asking for the next document. Where stages are chained
+    (one's output the next one's input), the last one's zone holds the others: it is
+    entered first, and the others enter none.
     """
 
     def texts() -> Iterator[tuple[str, tuple[Document, int]]]:
@@ -59,9 +66,27 @@ def pipe_spans(
             for i, (start, end) in enumerate(offsets):
                 yield doc.text[start:end], (doc, len(offsets) - 1 - i)
 
+    disable = [] if only is None else unused_components(nlp, only)
     parsed: list[Any] = []
-    for spacy_doc, (doc, remaining) in nlp.pipe(texts(), as_tuples=True, batch_size=batch_size, disable=list(disable)):
-        parsed.append(spacy_doc)
-        if remaining == 0:
-            yield doc, parsed if spans(doc) else []
-            parsed = []
+    with nullcontext() if nlp.vocab.in_memory_zone else nlp.memory_zone():
+        for spacy_doc, (doc, remaining) in nlp.pipe(texts(), as_tuples=True, batch_size=batch_size, disable=disable):
+            parsed.append(spacy_doc)
+            if remaining == 0:
+                yield doc, parsed if spans(doc) else []
+                parsed = []
+
+
+def unused_components(nlp: Any, needed: Sequence[str]) -> list[str]:
+    """The components of ``nlp`` that neither are ``needed`` nor feed one that is.
+
+    >>> unused_components(load_nlp(), ["ner"])
+    ['tok2vec', 'tagger', 'parser', 'attribute_ruler', 'lemmatizer']
+    >>> unused_components(load_nlp(), ["parser"])
+    ['tagger', 'attribute_ruler', 'lemmatizer', 'ner']
+    """
+    unused = []
+    for name, component in nlp.pipeline:
+        listeners = getattr(component, "listening_components", [])
+        if name not in needed and not any(listener in needed for listener in listeners):
+            unused.append(name)
+    return unused

@@ -1,11 +1,17 @@
-"""Run a pipeline: plan each stage's cache key, redo only what changed, resume after a crash.
+"""Run a pipeline: plan each stage's keys, redo only what changed, resume after a crash.
 
-Each stage writes ``<out>/<stage>/<key>/`` where the key hashes the stage's input (the
-raw files for ingest, the upstream key otherwise), its resolved config, its code version
-and what else it depends on (the spaCy model, resource files). Changing one stage's
-config therefore changes its key and every later key, not the earlier ones. Output is
-sharded: ``part-NNNNN.jsonl`` appears atomically when its shard is complete, so a
-killed run resumes from the shards already written; ``_done`` marks a finished stage.
+Two keys per stage. The *stage key* hashes the stage's resolved config, its code version
+and what else it depends on (the spaCy model, resource files); the stage writes into
+``<out>/<stage>/<stage key>/``, where a per-document cache (:mod:`bolcorpus.doccache`)
+keeps each document's output under the hash of its input. The *run key* adds the stage's
+input (the raw files for ingest, the upstream run key after): ``runs/<run key>.json`` marks
+a stage complete for that input and lists its documents, so an unchanged rerun reads no
+document. Changing one stage's config changes its keys and the run keys after it; a
+document whose input did not change is still never processed twice.
+
+Documents go to the workers in shards (:mod:`bolcorpus.shards`); a shard's part file
+appears atomically when it is complete, so a killed run resumes from the documents already
+written and never trusts a half-written part.
 """
 
 from __future__ import annotations
@@ -15,28 +21,31 @@ import importlib.util
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
 import spacy
 
 from bolcorpus import __version__
-from bolcorpus.config import NlpConfig, Settings, StageConfig
+from bolcorpus.config import Settings
+from bolcorpus.doccache import Entry, Locator, RecordReader, load_index
 from bolcorpus.document import Document
 from bolcorpus.errors import BolcorpusError
+from bolcorpus.executors import Results, shard_executor
 from bolcorpus.nlp import resolve_model
 from bolcorpus.publishing.versions import Part, bump, published
 from bolcorpus.registry import stages as stage_registry
+from bolcorpus.shards import balanced
 from bolcorpus.stages.base import Stage
 from bolcorpus.stages.entities import Entities
-from bolcorpus.stages.ingest import Ingest
+from bolcorpus.stages.ingest import Ingest, RawFile
 from bolcorpus.stages.publish import Publish
-from bolcorpus.storage import fingerprint, read_json, read_jsonl, write_json, write_jsonl
+from bolcorpus.storage import fingerprint, read_json, write_json, write_jsonl
+from bolcorpus.worker import Item, run_shard
 
-Progress = Callable[[str, int, int], None]  # (stage, shards done, shards in all)
+Progress = Callable[[str, int, int], None]  # (stage, documents done, documents in all)
+INPUT_PARTS = ("inputs", "manifest", "upstream")  # run-key parts that are not in the stage key
 
 
 @dataclass
@@ -46,9 +55,14 @@ class StagePlan:
     name: str
     stage: Stage
     key_parts: dict[str, Any]
-    key: str
-    dir: Path
-    shards: list[Any]  # ingest: lists of RawFile; later stages: upstream part files
+    key: str  # the run key
+    dir: Path  # the stage key's folder
+    raw_files: list[RawFile] = field(default_factory=list)  # ingest only
+
+    @property
+    def marker(self) -> Path:
+        """The file that marks the stage complete for this input."""
+        return self.dir / "runs" / f"{self.key[:16]}.json"
 
 
 @dataclass
@@ -56,12 +70,13 @@ class StageReport:
     """What happened to one stage in a run."""
 
     name: str
-    status: str  # "ran", "resumed", "cached" or "published"
+    status: str  # "ran", "updated" (some documents new), "resumed", "cached" or "published"
     shards_run: int = 0
     shards: int = 0
     stats: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    documents_run: int = 0
 
 
 @dataclass
@@ -73,11 +88,11 @@ class RunResult:
 
     @property
     def did_work(self) -> bool:
-        return any(r.status in ("ran", "resumed", "published") for r in self.stages)
+        return any(r.status in ("ran", "updated", "resumed", "published") for r in self.stages)
 
 
 def plan(settings: Settings) -> tuple[list[StagePlan], list[str]]:
-    """Compute every stage's key and shards without running anything; also ingest warnings."""
+    """Compute every stage's keys without running anything; also ingest warnings."""
     plans: list[StagePlan] = []
     warnings: list[str] = []
     upstream: StagePlan | None = None
@@ -87,20 +102,17 @@ def plan(settings: Settings) -> tuple[list[StagePlan], list[str]]:
         parts = {"stage": name, "code": [stage_cls.version, __version__, _code_hash(stage_cls)],
                  "config": _portable(stage.config.model_dump(mode="json"), settings.config_file.parent),
                  **stage.fingerprint()}
+        folder = settings.run.out / name / fingerprint(parts)[:16]
+        files: list[RawFile] = []
         if isinstance(stage, Ingest):
             files, warnings, manifest = Ingest.inputs(settings.run.raw, stage.config)
-            size = settings.run.shard_size
-            shards: list[Any] = [files[i : i + size] for i in range(0, len(files), size)]
             parts["inputs"] = {f.path.name: hashlib.sha256(f.path.read_bytes()).hexdigest() for f in files}
             parts["manifest"] = hashlib.sha256(manifest).hexdigest()
-            parts["shard_size"] = size
         elif upstream is None:
             raise BolcorpusError(f"{settings.pipeline}: the first stage must be 'ingest', not {name!r}")
         else:
             parts["upstream"] = upstream.key
-            shards = [_part(upstream.dir, i) for i in range(len(upstream.shards))]
-        key = fingerprint(parts)
-        plans.append(StagePlan(name, stage, parts, key, settings.run.out / name / key[:16], shards))
+        plans.append(StagePlan(name, stage, parts, fingerprint(parts), folder, files))
         upstream = plans[-1]
     return plans, warnings
 
@@ -110,21 +122,18 @@ def run(settings: Settings, progress: Progress | None = None) -> RunResult:
     plans, warnings = plan(settings)
     reports: list[StageReport] = []
     published = None
-    executor: Executor | None = None
-    try:
+    items: list[Item] = []
+    with shard_executor(settings.run) as results:
         for i, step in enumerate(plans):
             if isinstance(step.stage, Publish):
-                report, published = _publish(step, plans, settings)
+                report, published = _publish(step, plans, settings, items, progress)
             else:
-                if settings.run.workers > 1 and executor is None and len(step.shards) > 1:
-                    executor = ProcessPoolExecutor(settings.run.workers, mp_context=get_context("spawn"))
-                report = _run_stage(step, settings.nlp, executor, progress)
+                if i == 0:
+                    items = _raw_items(step)
+                report, items = _run_stage(step, items, settings, results, progress)
             if i == 0:
                 report.warnings = warnings + report.warnings
             reports.append(report)
-    finally:
-        if executor is not None:
-            executor.shutdown(cancel_futures=True)
     return RunResult(reports, published)
 
 
@@ -150,6 +159,7 @@ def status(settings: Settings) -> list[tuple[str, bool, str]]:
     """For each stage: its name, whether it is up to date, and why (not)."""
     plans, _ = plan(settings)
     rows = []
+    known: list[Item] | None = None  # the stage's input, where the stages before are complete
     for step in plans:
         if isinstance(step.stage, Publish):
             target = step.stage.target(settings.run.out)
@@ -161,72 +171,113 @@ def status(settings: Settings) -> list[tuple[str, bool, str]]:
             else:
                 rows.append((step.name, True, f"published at {target}"))
             continue
-        done = sum(_part(step.dir, n).exists() for n in range(len(step.shards)))
-        if (step.dir / "_done").exists():
+        if isinstance(step.stage, Ingest):
+            known = _raw_items(step)
+        if step.marker.exists():
             rows.append((step.name, True, f"up to date ({step.dir})"))
-        elif done:
-            rows.append((step.name, False, f"interrupted: {done} of {len(step.shards)} shards written; run resumes it"))
+            known = _marked_items(step)
+            continue
+        if _started(step).exists():
+            if known is None:
+                rows.append((step.name, False, "interrupted; run resumes it"))
+            else:
+                index = load_index(step.dir)
+                done = sum(1 for item in known if item.input_hash in index)
+                rows.append((step.name, False, f"interrupted: {done} of {len(known)} documents done; run resumes it"))
         else:
             rows.append((step.name, False, _why_stale(step)))
+        known = None
     return rows
 
 
-def _run_stage(step: StagePlan, nlp: NlpConfig, executor: Executor | None, progress: Progress | None) -> StageReport:
-    total = len(step.shards)
-    if (step.dir / "_done").exists():
-        summary = read_json(step.dir / "_done")
-        return StageReport(step.name, "cached", 0, total, summary["stats"], [], 0.0)
-    step.dir.mkdir(parents=True, exist_ok=True)
-    write_json(step.dir / "key.json", step.key_parts)
-    pending = [n for n in range(total) if not _part(step.dir, n).exists()]
+def _raw_items(step: StagePlan) -> list[Item]:
+    """Ingest's input: each raw file, its hash covering its bytes and its manifest entry."""
+    inputs = step.key_parts["inputs"]
+    return [Item(f.path.name, fingerprint({"file": f.path.name, "sha256": inputs[f.path.name], "entry": f.entry}),
+                 f.path.stat().st_size, f) for f in step.raw_files]
+
+
+def _run_stage(step: StagePlan, items: list[Item], settings: Settings, results: Results,
+               progress: Progress | None) -> tuple[StageReport, list[Item]]:
+    if step.marker.exists():
+        done = read_json(step.marker)
+        return StageReport(step.name, "cached", 0, done["shards"], done["stats"], [], 0.0), _marked_items(step)
     started = time.perf_counter()
-    tasks = [(step.name, step.stage.config, nlp, step.shards[n], step.dir, n) for n in pending]
-    results: Iterator[dict[str, Any]] = (
-        executor.map(_run_shard, *zip(*tasks)) if executor and len(tasks) > 1 else (_run_shard(*t) for t in tasks)
-    )
-    for done, _ in enumerate(results, start=1):
+    step.dir.mkdir(parents=True, exist_ok=True)
+    write_json(step.dir / "key.json", {k: v for k, v in step.key_parts.items() if k not in INPUT_PARTS})
+    started_marker = _started(step)
+    resumed = started_marker.exists()
+    started_marker.parent.mkdir(exist_ok=True)
+    started_marker.touch()
+    index = load_index(step.dir)
+    pending = list({item.input_hash: item for item in items if item.input_hash not in index}.values())
+    shards = [[pending[i] for i in r] for r in balanced([item.size for item in pending],
+                                                         shard_size=settings.run.shard_size,
+                                                         workers=settings.run.workers)]
+    tasks = [(step.name, step.stage.config, settings.nlp, shard, str(step.dir),
+              fingerprint([item.input_hash for item in shard])[:16]) for shard in shards]
+    done_docs = len(items) - len(pending)
+    if progress:
+        progress(step.name, done_docs, len(items))
+    for entries in results(run_shard, tasks):
+        index.update((entry.input_hash, entry) for entry in entries)
+        done_docs += len(entries)
         if progress:
-            progress(step.name, total - len(pending) + done, total)
+            progress(step.name, done_docs, len(items))
+    report, outputs = _complete(step, items, index)
+    started_marker.unlink(missing_ok=True)
+    report.status = "cached" if not pending else "resumed" if resumed else "ran" if len(pending) == len(items) \
+        else "updated"
+    report.shards_run, report.documents_run = len(shards), len(pending)
+    report.seconds = time.perf_counter() - started
+    return report, outputs
+
+
+def _complete(step: StagePlan, items: list[Item], index: dict[str, Entry]) -> tuple[StageReport, list[Item]]:
+    """Sum the stage's documents for this input, write its marker; the next stage's input."""
     stats: Counter[str] = Counter()
     warnings: list[str] = []
-    for n in range(total):
-        shard = read_json(_stats(step.dir, n))
-        stats.update(shard["stats"])
-        warnings += shard["warnings"]
-    write_json(step.dir / "_done", {"stats": dict(stats), "shards": total})
-    status = "ran" if len(pending) == total else "resumed"
-    return StageReport(step.name, status, len(pending), total, dict(stats), warnings, time.perf_counter() - started)
+    rejected: list[dict[str, Any]] = []
+    documents: list[list[Any]] = []
+    parts = set()
+    for item in items:
+        entry = index.get(item.input_hash)
+        if entry is None:
+            raise BolcorpusError(f"{item.source_file}: the {step.name} stage neither gave this document back nor "
+                                 "rejected it; a stage must yield or reject every document (please report this bug)")
+        stats.update(entry.stats)
+        warnings += entry.warnings
+        parts.add(entry.part)
+        if entry.rejected is not None:
+            rejected.append(entry.rejected)
+        if entry.output_hash is not None:
+            documents.append([entry.source_file, entry.output_hash, entry.part, entry.offset, entry.length])
+    write_jsonl(step.dir / "rejected.jsonl", rejected)
+    summary = {"parts": step.key_parts, "stats": dict(stats), "warnings": warnings, "shards": len(parts),
+               "documents": documents}
+    write_json(step.marker, summary, indent=None)  # one line: it lists every document
+    report = StageReport(step.name, "ran", 0, len(parts), dict(stats), warnings)
+    return report, _marked_items(step, summary)
 
 
-_STAGES: dict[str, Stage] = {}  # per process: a stage (and its model) is built once per worker
+def _marked_items(step: StagePlan, summary: dict[str, Any] | None = None) -> list[Item]:
+    """The documents a complete stage gave for this input, as the next stage's input."""
+    summary = summary if summary is not None else read_json(step.marker)
+    parts = step.dir / "parts"
+    return [Item(source, digest, length, Locator(str(parts / f"{part}.jsonl"), offset, length))
+            for source, digest, part, offset, length in summary["documents"]]
 
 
-def _run_shard(name: str, config: StageConfig, nlp: NlpConfig, shard: Any, out: Path, n: int) -> dict[str, Any]:
-    cache_key = fingerprint([name, config.model_dump(mode="json"), nlp.model_dump(mode="json")])
-    stage = _STAGES.get(cache_key)
-    if stage is None:
-        stage = _STAGES[cache_key] = stage_registry.get(name)(config, nlp)
-    stage.stats.clear()
-    stage.rejected.clear()
-    stage.warnings.clear()
-    items: Any = shard if isinstance(shard, list) else (Document.from_dict(r) for r in read_jsonl(shard))
-    started = time.perf_counter()
-    tmp_part = _part(out, n).with_suffix(".partial")
-    write_jsonl(tmp_part, (doc.to_dict() for doc in stage.run(items)))
-    write_jsonl(out / f"rejected-{n:05d}.jsonl", stage.rejected)
-    result = {"stats": dict(stage.stats), "warnings": stage.warnings, "seconds": time.perf_counter() - started}
-    write_json(_stats(out, n), result)
-    tmp_part.replace(_part(out, n))  # last: the part file's presence means the shard is complete
-    return result
+def _started(step: StagePlan) -> Path:
+    return step.marker.with_suffix(".started")
 
 
-def _publish(step: StagePlan, plans: list[StagePlan], settings: Settings) -> tuple[StageReport, Path]:
+def _publish(step: StagePlan, plans: list[StagePlan], settings: Settings, items: list[Item],
+             progress: Progress | None) -> tuple[StageReport, Path]:
     assert isinstance(step.stage, Publish)
-    upstream = plans[plans.index(step) - 1]
     started = time.perf_counter()
     target = step.stage.target(settings.run.out)
     existed = (target / "manifest.json").exists()
-    docs = (Document.from_dict(r) for part in step.shards for r in read_jsonl(part))
     model, model_version = resolve_model(settings.nlp.model)
     provenance = {
         "fingerprint": _dataset_fingerprint(step),
@@ -238,11 +289,21 @@ def _publish(step: StagePlan, plans: list[StagePlan], settings: Settings) -> tup
                              **{k: v.model_dump(mode="json") for k, v in settings.stage_configs.items()}},
                             settings.config_file.parent),
     }
-    n_docs = read_json(upstream.dir / "_done")["stats"].get("out", 0)
-    if not n_docs:
+    if not items:
         raise BolcorpusError(f"{settings.run.raw}: no document got through the pipeline; nothing was published")
     entities = next((p.stage for p in plans if isinstance(p.stage, Entities)), None)
-    path = step.stage.write(docs, settings.run.out, provenance, entities.kb if entities else None)
+    reader = RecordReader()
+
+    def docs() -> Iterator[Document]:
+        for n, item in enumerate(items, start=1):
+            yield Document.from_dict(reader(item.source))
+            if progress and (n % 64 == 0 or n == len(items)):
+                progress(step.name, n, len(items))
+
+    try:
+        path = step.stage.write(docs(), settings.run.out, provenance, entities.kb if entities else None)
+    finally:
+        reader.close()
     status = "cached" if existed else "published"
     return StageReport(step.name, status, 0, 1, dict(step.stage.stats), [], time.perf_counter() - started), path
 
@@ -274,11 +335,10 @@ def _portable(config: Any, base: Path) -> Any:
 
 def _why_stale(step: StagePlan) -> str:
     """Compare with the newest earlier output of the stage to say what changed."""
-    stage_root = step.dir.parent
-    previous = sorted(stage_root.glob("*/_done"), key=lambda p: p.stat().st_mtime)
+    previous = sorted(step.dir.parent.glob("*/runs/*.json"), key=lambda p: p.stat().st_mtime)
     if not previous:
         return "never run"
-    old = read_json(previous[-1].parent / "key.json")
+    old = read_json(previous[-1])["parts"]
     changed = sorted(k for k in set(old) | set(step.key_parts) if old.get(k) != step.key_parts.get(k))
     reasons = []
     for key in changed:
@@ -309,12 +369,3 @@ def _code_hash(stage_cls: type[Stage]) -> str:
         for file in files:
             digest.update(file.read_bytes())
     return digest.hexdigest()
-
-
-def _part(folder: Path, n: int) -> Path:
-    return folder / f"part-{n:05d}.jsonl"
-
-
-def _stats(folder: Path, n: int) -> Path:
-    return folder / f"part-{n:05d}.stats.json"
-

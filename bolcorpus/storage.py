@@ -41,10 +41,11 @@ def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
             yield json.loads(line)
 
 
-def write_json(path: Path, obj: Any) -> None:
-    """Write ``obj`` as indented JSON, atomically."""
+def write_json(path: Path, obj: Any, *, indent: int | None = 2) -> None:
+    """Write ``obj`` as JSON (indented, unless ``indent=None``), atomically."""
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+    text = json.dumps(obj, indent=indent, sort_keys=True, ensure_ascii=False, default=str)
+    tmp.write_text(text + "\n", encoding="utf-8")
     os.replace(tmp, path)
 
 

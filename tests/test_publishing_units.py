@@ -111,3 +111,19 @@ def test_the_changelog_keeps_the_earlier_entries_and_lists_software_changes() ->
     assert "- software: `bolcorpus` 0.1.0 → 0.2.0" in log
     assert "| `documents` | train | 0 | 2 | +2 |" in log
     assert log.rstrip().endswith("## 0.1.0\n\n- first version: 1 documents")
+
+
+@pytest.mark.issue(13)
+def test_a_large_split_is_cut_into_several_parquet_files_named_for_the_hub(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    from bolcorpus.document import Document
+    from bolcorpus.publishing import tables
+
+    docs = [Document(f"d{n:03d}", f"d{n:03d}.txt", "Torres fell. " * 50, "Torres fell. " * 50) for n in range(600)]
+    written, _ = tables.write_tables(docs, tmp_path, {"train": 1.0}, None, max_file_bytes=2_000)
+    names = sorted(p.name for p in (tmp_path / "documents").iterdir())
+    assert len(names) > 1 and names[0] == f"train-00000-of-{len(names):05d}.parquet"
+    rows = sum(pq.read_table(tmp_path / "documents" / n).num_rows for n in names)
+    assert rows == 600 == written.rows["documents"]["train"]
+    assert written.bytes["documents"]["train"] == sum((tmp_path / "documents" / n).stat().st_size for n in names)

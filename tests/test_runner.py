@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import requires
 
 from bolcorpus import runner
 from bolcorpus.errors import PublishError
@@ -68,16 +69,41 @@ def test_rerun_with_nothing_changed_does_no_work(settings) -> None:
     assert all(fresh for _, fresh, _ in runner.status(settings))
 
 
-def test_changing_one_stage_config_redoes_it_and_later_stages_only(settings) -> None:
+def test_changing_one_stage_config_redoes_it_and_later_stages_only_where_its_output_changed(settings) -> None:
     runner.run(settings)
     changed = settings.with_stage("repair", max_passes=5).with_stage("publish", version="0.2.0")
     stale = {name: (fresh, why) for name, fresh, why in runner.status(changed)}
     assert stale["ingest"][0] and not stale["repair"][0]
     assert "config changed (max_passes)" in stale["repair"][1]
     assert "an earlier stage changed" in stale["segment"][1]
-    result = runner.run(changed)
-    assert statuses(result) == {"ingest": "cached", "repair": "ran", "segment": "ran", "entities": "ran",
-                                "stance": "ran", "publish": "published"}
+    result = runner.run(changed)  # a fifth pass changes no text: the later stages find every document cached
+    assert statuses(result) == {"ingest": "cached", "repair": "ran", "segment": "cached", "entities": "cached",
+                                "stance": "cached", "publish": "published"}
+    rules = tuple(r for r in settings.stage_configs["repair"].rules if r != "repair.unwrap.v1")
+    result = runner.run(changed.with_stage("repair", rules=rules).with_stage("publish", version="0.3.0"))
+    assert statuses(result)["repair"] == "ran"  # the documents whose text changed are redone after it
+    assert {statuses(result)[n] for n in ("segment", "entities", "stance")} == {"updated"}
+    assert {r.documents_run for r in result.stages[2:5]} == {2}
+
+
+@pytest.mark.issue(13)
+def test_adding_changing_or_removing_a_document_reprocesses_that_document_only(settings, raw_dir: Path) -> None:
+    def documents_run(result) -> dict[str, int]:
+        return {r.name: r.documents_run for r in result.stages if r.name != "publish"}
+
+    runner.run(settings)
+    (raw_dir / "d_new.txt").write_text("The COB called a general strike against Banzer in La Paz.\n")
+    added = runner.run(settings.with_stage("publish", version="0.2.0"))
+    assert documents_run(added) == dict.fromkeys(["ingest", "repair", "segment", "entities", "stance"], 1)
+    assert statuses(added)["stance"] == "updated" and added.stages[-1].stats["out"] == 4
+    (raw_dir / "b_zavaleta.txt").write_text((raw_dir / "b_zavaleta.txt").read_text() + "\nTorres fell in 1971.\n")
+    changed = runner.run(settings.with_stage("publish", version="0.3.0"))
+    assert documents_run(changed) == dict.fromkeys(["ingest", "repair", "segment", "entities", "stance"], 1)
+    (raw_dir / "d_new.txt").unlink()
+    removed = runner.run(settings.with_stage("publish", version="0.4.0"))
+    assert documents_run(removed) == dict.fromkeys(["ingest", "repair", "segment", "entities", "stance"], 0)
+    assert statuses(removed)["publish"] == "published" and removed.stages[-1].stats["out"] == 3
+    assert removed.stages[1].stats["in"] == 3  # the stats are those of this run's documents
 
 
 def test_a_killed_run_resumes_from_the_shards_completely_written(settings, monkeypatch) -> None:
@@ -92,7 +118,7 @@ def test_a_killed_run_resumes_from_the_shards_completely_written(settings, monke
     with pytest.raises(KeyboardInterrupt):
         runner.run(settings)
     (repair_state,) = [why for name, _, why in runner.status(settings) if name == "repair"]
-    assert "interrupted: 2 of 3 shards written" in repair_state
+    assert "interrupted: 2 of 3 documents done" in repair_state
     monkeypatch.setattr(Repair, "transform", original)
     result = runner.run(settings)
     repair_report = next(r for r in result.stages if r.name == "repair")
@@ -112,14 +138,23 @@ def test_a_published_version_is_never_changed(settings, raw_dir: Path) -> None:
     assert not list(version_dir.parent.glob(".tmp-*"))
 
 
-def test_parallel_workers_give_the_same_dataset(settings, tmp_path: Path) -> None:
+@pytest.mark.issue(13)
+def test_parallel_workers_give_a_byte_identical_dataset(settings, tmp_path: Path) -> None:
     serial = runner.run(settings).published
     parallel = runner.run(settings.with_overrides(out=tmp_path / "parallel", workers=2)).published
-    for config in ("documents", "sentences", "edits"):
-        assert (serial / config).is_dir()
-        first = sorted((serial / config).glob("*.parquet"))[0].read_bytes()
-        second = sorted((parallel / config).glob("*.parquet"))[0].read_bytes()
-        assert first == second
+    assert files_of(parallel) == files_of(serial)
+
+
+@requires("distributed")
+@pytest.mark.issue(13)
+def test_the_dask_executor_gives_the_same_dataset_as_the_local_one(settings, tmp_path: Path) -> None:
+    local = runner.run(settings).published
+    dask = runner.run(settings.with_overrides(out=tmp_path / "dask", executor="dask", workers=2)).published
+    assert files_of(dask) == files_of(local)
+
+
+def files_of(version_dir: Path) -> dict[str, bytes]:
+    return {p.relative_to(version_dir).as_posix(): p.read_bytes() for p in version_dir.rglob("*") if p.is_file()}
 
 
 def test_changed_stage_code_redoes_that_stage_and_later_ones(settings, monkeypatch) -> None:
@@ -130,3 +165,18 @@ def test_changed_stage_code_redoes_that_stage_and_later_ones(settings, monkeypat
     assert stale["ingest"][0] and stale["repair"][0]
     assert stale["segment"] == (False, "code changed")
     assert not stale["entities"][0]
+
+
+@pytest.mark.issue(13)
+def test_rejections_and_warnings_belong_to_their_document_across_shards(settings, raw_dir: Path) -> None:
+    (raw_dir / "a_empty.txt").write_text("  \n")
+    (raw_dir / "z_latin.txt").write_bytes("Paz Estenssoro and the MNR, señor.\n".encode("latin-1"))
+    ingest = runner.run(settings.with_overrides(shard_size=2)).stages[0]
+    assert ingest.stats == {"in": 5, "out": 4, "dropped_empty": 1}
+    mine = [w for w in ingest.warnings if "a_empty.txt" in w or "z_latin.txt" in w]
+    # the empty file is rejected; the latin-1 one is decoded, and has no manifest entry
+    assert [w.split(":")[0].rsplit("/", 1)[-1] for w in mine] == ["a_empty.txt", "z_latin.txt", "z_latin.txt"]
+    (raw_dir / "a_empty.txt").unlink()  # the others' stats and warnings stay theirs
+    again = runner.run(settings.with_overrides(shard_size=2).with_stage("publish", version="0.2.0")).stages[0]
+    assert again.stats == {"in": 4, "out": 4} and not [w for w in again.warnings if "a_empty" in w]
+    assert len([w for w in again.warnings if "z_latin.txt" in w]) == 2

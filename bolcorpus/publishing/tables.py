@@ -1,7 +1,9 @@
 """Stream documents into the Parquet files of a dataset version, validating every row.
 
-Each config gets one file per split, ``<config>/<split>-00000-of-00001.parquet``; a
-document's rows all go to its split (see :mod:`bolcorpus.publishing.splits`). The
+Each config gets one file per split, ``<config>/<split>-00000-of-00001.parquet``, or
+several (``-00000-of-00003`` …) where a split's file would pass :data:`MAX_FILE_BYTES`, as
+the Hub expects of large datasets; a document's rows all go to its split (see
+:mod:`bolcorpus.publishing.splits`). The
 ``entities`` config indexes the knowledge base over the whole corpus, so it has one
 split, ``train``. Nothing here is final: the publish stage writes into a temporary folder
 and renames it into place only when the tables, card and manifest are complete.
@@ -26,6 +28,7 @@ from bolcorpus.publishing.validate import Validator
 from bolcorpus.storage import fingerprint
 
 BATCH_DOCS = 256  # documents per Parquet row group: bounds memory on large corpora
+MAX_FILE_BYTES = 256_000_000  # a split's file is cut after this size: the Hub and `datasets` handle files this big
 INDEX_SPLIT = "train"  # the one split of the corpus-wide entities config
 SOURCE_FIELDS = ("title", "authors", "publication", "issue", "year", "url", "translated_from", "rights", "license")
 
@@ -68,11 +71,11 @@ class Written:
 
 
 def write_tables(docs: Iterable[Document], folder: Path, splits: Mapping[str, float],
-                 kb: KnowledgeBase | None) -> tuple[Written, Validator]:
+                 kb: KnowledgeBase | None, *, max_file_bytes: int = MAX_FILE_BYTES) -> tuple[Written, Validator]:
     """Write every config of ``docs`` under ``folder``; the validator holds any problems found."""
     validator = Validator(stance_labels=STANCE_LABELS, entity_labels=ENTITY_LABELS)
     written = Written()
-    writers: dict[tuple[str, str], pq.ParquetWriter] = {}
+    files = ParquetFiles(folder, max_file_bytes)
     buffers: dict[tuple[str, str], list[dict[str, Any]]] = {}
     index = EntityIndex(kb)
 
@@ -82,11 +85,7 @@ def write_tables(docs: Iterable[Document], folder: Path, splits: Mapping[str, fl
     def flush() -> None:
         for (config, split), rows in buffers.items():
             if rows:
-                if (config, split) not in writers:
-                    (folder / config).mkdir(exist_ok=True)
-                    path = folder / config / f"{split}-00000-of-00001.parquet"
-                    writers[config, split] = pq.ParquetWriter(path, SCHEMAS[config])
-                writers[config, split].write_table(pa.Table.from_pylist(rows, schema=SCHEMAS[config]))
+                files.write(config, split, pa.Table.from_pylist(rows, schema=SCHEMAS[config]))
                 written.rows.setdefault(config, Counter())[split] += len(rows)
                 rows.clear()
 
@@ -111,10 +110,43 @@ def write_tables(docs: Iterable[Document], folder: Path, splits: Mapping[str, fl
     for row in index.rows():
         add("entities", INDEX_SPLIT, row)
     flush()
-    for (config, split), writer in writers.items():
-        writer.close()
-        size = (folder / config / f"{split}-00000-of-00001.parquet").stat().st_size
+    for (config, split), size in files.close().items():
         written.bytes.setdefault(config, {})[split] = size
     written.rows = {c: dict(sorted(written.rows[c].items())) for c in SCHEMAS if c in written.rows}
     return written, validator
 
+
+class ParquetFiles:
+    """The Parquet files of each config and split, cut into several past ``max_bytes``.
+
+    Files are written as ``<split>-<n>.parquet.tmp`` and renamed to their Hub names
+    (``<split>-00000-of-00002.parquet``) by :meth:`close`, once their number is known.
+    """
+
+    def __init__(self, folder: Path, max_bytes: int) -> None:
+        self.folder, self.max_bytes = folder, max_bytes
+        self.writers: dict[tuple[str, str], pq.ParquetWriter] = {}
+        self.paths: dict[tuple[str, str], list[Path]] = {}
+
+    def write(self, config: str, split: str, table: pa.Table) -> None:
+        key = (config, split)
+        if key in self.writers and self.paths[key][-1].stat().st_size >= self.max_bytes:
+            self.writers.pop(key).close()
+        if key not in self.writers:
+            (self.folder / config).mkdir(exist_ok=True)
+            paths = self.paths.setdefault(key, [])
+            paths.append(self.folder / config / f"{split}-{len(paths):05d}.parquet.tmp")
+            self.writers[key] = pq.ParquetWriter(paths[-1], table.schema)
+        self.writers[key].write_table(table)
+
+    def close(self) -> dict[tuple[str, str], int]:
+        """Close and name every file; the bytes of each config and split."""
+        for writer in self.writers.values():
+            writer.close()
+        sizes = {}
+        for (config, split), paths in self.paths.items():
+            sizes[config, split] = 0
+            for n, path in enumerate(paths):
+                sizes[config, split] += path.stat().st_size
+                path.rename(path.with_name(f"{split}-{n:05d}-of-{len(paths):05d}.parquet"))
+        return sizes

@@ -68,9 +68,9 @@ class Stage(abc.ABC):
         """Yield the processed documents (the hook for streaming stages)."""
 
     def reject(self, item: Document | dict[str, Any], reason: str, message: str) -> None:
-        """Keep a dropped item, with why, and tell the user."""
+        """Keep a dropped item, with why (``meta["drop_reason"]`` and ``drop_message``), and tell the user."""
         record = item.to_dict() if isinstance(item, Document) else dict(item)
-        record.setdefault("meta", {})["drop_reason"] = reason
+        record.setdefault("meta", {}).update(drop_reason=reason, drop_message=message)
         self.rejected.append(record)
         self.stats[f"dropped_{reason}"] += 1
         self.warnings.append(message)

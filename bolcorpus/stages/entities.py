@@ -11,7 +11,6 @@ knowledge base; the run's stats list them.
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from bolcorpus.config import StageConfig
 from bolcorpus.document import Document, Entity
 from bolcorpus.errors import ConfigError
 from bolcorpus.kb import load_kb
-from bolcorpus.ner import load_domain_nlp
+from bolcorpus.ner import DOMAIN_COMPONENTS, load_domain_nlp
 from bolcorpus.nlp import pipe_spans, resolve_model
 from bolcorpus.stages.base import Stage, replace
 
@@ -63,8 +62,8 @@ class Entities(Stage):
     def process(self, items: Iterator[Document]) -> Iterator[Document]:
         nlp = load_domain_nlp(self.config.kb, self.nlp_config.model)
         keep = set(self.config.labels)
-        unlinked: Counter[str] = Counter()
-        for doc, parsed in pipe_spans(nlp, items, _whole, batch_size=self.nlp_config.batch_size):
+        for doc, parsed in pipe_spans(nlp, items, _whole, batch_size=self.nlp_config.batch_size,
+                                      only=["ner", *DOMAIN_COMPONENTS]):
             entities = []
             for spacy_doc in parsed:
                 for ent in spacy_doc.ents:
@@ -74,11 +73,10 @@ class Entities(Stage):
                     entities.append(Entity(ent.start_char, ent.end_char, ent.label_, ent.text, ent.kb_id_ or None,
                                            source))
                     if not ent.kb_id_ and ent.label_ in NAME_LABELS:
-                        unlinked[f"unlinked: {ent.label_} {ent.text}"] += 1
+                        self.stats[f"unlinked: {ent.label_} {ent.text}"] += 1
             self.stats["entities"] += len(entities)
             self.stats["linked"] += sum(1 for e in entities if e.entity_id)
             yield replace(doc, entities=entities)
-        self.stats.update(dict(unlinked.most_common(50)))
 
 
 def _whole(doc: Document) -> list[tuple[int, int]]:

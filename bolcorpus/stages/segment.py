@@ -54,7 +54,7 @@ class Segment(Stage):
         nlp = load_nlp(self.nlp_config.model)
         docs = (replace(doc, paragraphs=paragraph_spans(doc.text)) for doc in items)
         batch_size = self.nlp_config.batch_size
-        for doc, parsed in pipe_spans(nlp, docs, attrgetter("paragraphs"), batch_size=batch_size, disable=["ner"]):
+        for doc, parsed in pipe_spans(nlp, docs, attrgetter("paragraphs"), batch_size=batch_size, only=["parser"]):
             sentences: list[Sentence] = []
             for index, ((para_start, _), spacy_doc) in enumerate(zip(doc.paragraphs, parsed)):
                 for sent in spacy_doc.sents:

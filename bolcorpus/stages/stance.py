@@ -87,7 +87,8 @@ class StanceStage(Stage):
             return [(doc.sentences[i].start, doc.sentences[i].end) for i, _ in found[doc.id]]
 
         batch_size = self.nlp_config.batch_size
-        for doc, parsed in pipe_spans(nlp, items, target_sentences, batch_size=batch_size, disable=["ner"]):
+        for doc, parsed in pipe_spans(nlp, items, target_sentences, batch_size=batch_size,
+                                      only=[n for n in nlp.pipe_names if n != "ner"]):
             records = []
             for (index, mentions), spacy_doc in zip(found.pop(doc.id), parsed):
                 _set_entities(spacy_doc, doc, index)
