@@ -47,6 +47,7 @@ TITLES = frozenset({
 })
 DETERMINERS = frozenset({"the", "The"})
 POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
+NAMED_BODIES = frozenset({"ORG", "FAC"})  # names a nationality may begin ("British Aluminum")
 NAME_PART_LABELS = frozenset({"PERSON", "GPE"})  # one-word surnames and places recur in other names worldwide
 GLUED_AFTER_RE = re.compile(r"[,;:]\w")  # "ELN,iiitiae": no space after the comma
 GLUED_BEFORE_RE = re.compile(r"\w[,;:]$")
@@ -109,9 +110,10 @@ def kb_names_filter(entities: Iterable[Span], spans: Iterable[Span]) -> list[Spa
     """
     from spacy.pipeline.span_ruler import prioritize_new_ents_filter
 
-    spans = list(spans)
+    spans, entities = list(spans), list(entities)
     named = {i for s in spans for i in range(s.start, s.end)}
-    return prioritize_new_ents_filter(entities, [s for s in spans if not (is_name_part(s, named) or is_fragment(s))])
+    return prioritize_new_ents_filter(entities, [s for s in spans if not (
+        is_name_part(s, named) or is_fragment(s) or begins_a_name(s, entities, named))])
 
 
 def is_name_part(span: Span, named: Container[int] = ()) -> bool:
@@ -131,6 +133,25 @@ def is_name_part(span: Span, named: Container[int] = ()) -> bool:
     doc = span.doc
     neighbours = [doc[i] for i in (span.start - 1, span.end) if 0 <= i < len(doc) and i not in named]
     return any(t.is_alpha and t.is_title and not t.is_stop and t.text not in TITLES for t in neighbours)
+
+
+def begins_a_name(span: Span, entities: Iterable[Span], named: Container[int] = ()) -> bool:
+    """Whether a one-word nationality begins a longer name of a body or a building that the
+    model found and the knowledge base does not name (token indices ``named``): in "the
+    [British] Aluminum company" the company is the entity, not the people.
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("the British Aluminum company")
+    >>> begins_a_name(Span(doc, 1, 2, "NORP"), [Span(doc, 0, 3, "ORG")])
+    True
+    >>> begins_a_name(Span(doc, 1, 2, "NORP"), [Span(doc, 0, 3, "ORG")], named={1, 2})
+    False
+    """
+    if len(span) != 1 or span.label_ != "NORP":
+        return False
+    return any(e.label_ in NAMED_BODIES and e.start <= span.start and e.end > span.end
+               and all(t.text in DETERMINERS for t in e[: span.start - e.start])
+               and not any(i in named for i in range(span.end, e.end)) for e in entities)
 
 
 def is_fragment(span: Span) -> bool:

@@ -13,6 +13,7 @@ FALSE_LINKS = [
     ("Privates Martin Brazil and George Burgess were wounded.", "Brazil", None),
     ("He was fined for stealing a cob of maize.", "cob", None),
     ("The cargo of French wines,ELN,iiitiae:nes was sunk.", "ELN", None),
+    ("The aluminum came from the British Aluminum company.", "British", None),
 ]
 # What the same rules must keep: titles, sentence starts, acronyms, another KB name beside it.
 TRUE_LINKS = [
@@ -22,6 +23,7 @@ TRUE_LINKS = [
     ("The death of Rene Barrientos U.S. businessmen welcomed.", "U.S.", "united_states"),
     ("Lechin and the cob called a general strike.", "cob", "cob"),
     ("The COB, the MNR's rival, struck.", "COB", "cob"),
+    ("On the other hand the Trotskyist Revolutionary Workers' Party (POR) grew.", "Trotskyist", "trotskyists"),
 ]
 
 
