@@ -5,10 +5,10 @@
 1. ``bolcorpus_kb_ruler`` — a ``span_ruler`` whose patterns are the knowledge base's names
    and aliases (titles such as "General" removed, since spans exclude titles). Overlap
    policy: :func:`kb_names_filter` — a knowledge-base match replaces every model entity it
-   overlaps ("General Torres" tagged ORG by the model becomes "Torres", PERSON), except a
-   one-word person or place name that is part of a longer name ("Torres Strait", "Juan
-   Torres", "Brazil" in a list of soldiers' names): that is someone or somewhere else,
-   and the model's entity stays.
+   overlaps ("General Torres" tagged ORG by the model becomes "Torres", PERSON), except
+   where the match names something else: a one-word person or place that is part of a
+   longer name ("Torres Strait", "Juan Torres", "Brazil" in a list of soldiers' names) or
+   a piece of garbled OCR ("ELN,iiitiae"). There the model's entity stays.
 2. ``bolcorpus_trim_entities`` — the model's remaining entities lose a leading "the", a
    person's title and a trailing possessive ("the [MNR]", "General [Ovando]", "[Ovando]'s").
 3. ``bolcorpus_kb_linker`` — sets ``ent.kb_id_``: the ruler's id, or the entity whose name
@@ -47,10 +47,11 @@ TITLES = frozenset({
 })
 DETERMINERS = frozenset({"the", "The"})
 POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
-NAMED_BODIES = frozenset({"ORG", "FAC"})  # names a nationality may begin ("British Aluminum")
-NAME_PART_LABELS = frozenset({"PERSON", "GPE"})  # one-word surnames and places recur in other names worldwide
+# One-word surnames and places recur in other names worldwide: a person's name may go on to
+# either side ("Juan Torres"), a place's only to the right ("Torres Strait"; "Socialist Bolivia" is Bolivia).
+NAME_PART_SIDES = {"PERSON": (-1, 1), "GPE": (1,)}
 GLUED_AFTER_RE = re.compile(r"[,;:]\w")  # "ELN,iiitiae": no space after the comma
-GLUED_BEFORE_RE = re.compile(r"\w[,;:]$")
+GLUED_BEFORE_RE = re.compile(r"\w[,;:]")
 COMMON_WORD_ZIPF = 2.5  # wordfreq: "cob" 3.0 is an English word; "mnr" 2.0, "prin" 2.3 are not
 
 
@@ -101,7 +102,7 @@ def kb_patterns(kb: KnowledgeBase) -> Iterable[dict[str, str]]:
 
 
 def kb_names_filter(entities: Iterable[Span], spans: Iterable[Span]) -> list[Span]:
-    """spaCy's ``prioritize_new_ents_filter``, without one-word names that are part of a longer name.
+    """spaCy's ``prioritize_new_ents_filter``, without the matches that name something else.
 
     >>> import spacy
     >>> doc = spacy.blank("en")("They sailed through Torres Strait while Torres slept.")
@@ -110,16 +111,16 @@ def kb_names_filter(entities: Iterable[Span], spans: Iterable[Span]) -> list[Spa
     """
     from spacy.pipeline.span_ruler import prioritize_new_ents_filter
 
-    spans, entities = list(spans), list(entities)
+    spans = list(spans)
     named = {i for s in spans for i in range(s.start, s.end)}
     return prioritize_new_ents_filter(entities, [s for s in spans if not (
-        is_name_part(s, named) or is_fragment(s) or begins_a_name(s, entities, named))])
+        is_name_part(s, named) or is_fragment(s))])
 
 
 def is_name_part(span: Span, named: Container[int] = ()) -> bool:
-    """Whether a one-word, capitalised person or place has a capitalised neighbour that is not a title, an
-    article, a common word or a knowledge-base name (token indices ``named``): "Juan
-    [Torres]", "[Torres] Strait", but not "General [Torres]", "When [Torres]", "[Torres] and".
+    """Whether a one-word, capitalised person (or place) has a capitalised neighbour (to its
+    right) that is not a title, an article, a common word or a knowledge-base name (token
+    indices ``named``): "Juan [Torres]", "[Torres] Strait", not "General [Torres]", "When [Torres]".
 
     >>> import spacy
     >>> doc = spacy.blank("en")("Mr. Castro of Castro Street")
@@ -128,30 +129,12 @@ def is_name_part(span: Span, named: Container[int] = ()) -> bool:
     >>> is_name_part(Span(doc, 3, 4, "PERSON"), named={3, 4})
     False
     """
-    if len(span) != 1 or span.label_ not in NAME_PART_LABELS or not (span[0].is_alpha and span[0].is_title):
+    if len(span) != 1 or span.label_ not in NAME_PART_SIDES or not (span[0].is_alpha and span[0].is_title):
         return False  # acronyms and abbreviations ("US", "U.S.A.") are not part of other names
     doc = span.doc
-    neighbours = [doc[i] for i in (span.start - 1, span.end) if 0 <= i < len(doc) and i not in named]
+    sides = (span.start + side for side in NAME_PART_SIDES[span.label_])
+    neighbours = [doc[i] for i in sides if 0 <= i < len(doc) and i not in named]
     return any(t.is_alpha and t.is_title and not t.is_stop and t.text not in TITLES for t in neighbours)
-
-
-def begins_a_name(span: Span, entities: Iterable[Span], named: Container[int] = ()) -> bool:
-    """Whether a one-word nationality begins a longer name of a body or a building that the
-    model found and the knowledge base does not name (token indices ``named``): in "the
-    [British] Aluminum company" the company is the entity, not the people.
-
-    >>> import spacy
-    >>> doc = spacy.blank("en")("the British Aluminum company")
-    >>> begins_a_name(Span(doc, 1, 2, "NORP"), [Span(doc, 0, 3, "ORG")])
-    True
-    >>> begins_a_name(Span(doc, 1, 2, "NORP"), [Span(doc, 0, 3, "ORG")], named={1, 2})
-    False
-    """
-    if len(span) != 1 or span.label_ != "NORP":
-        return False
-    return any(e.label_ in NAMED_BODIES and e.start <= span.start and e.end > span.end
-               and all(t.text in DETERMINERS for t in e[: span.start - e.start])
-               and not any(i in named for i in range(span.end, e.end)) for e in entities)
 
 
 def is_fragment(span: Span) -> bool:
@@ -165,7 +148,8 @@ def is_fragment(span: Span) -> bool:
     (True, False)
     """
     text = span.doc.text
-    return bool(GLUED_AFTER_RE.match(text, span.end_char) or GLUED_BEFORE_RE.search(text[: span.start_char]))
+    start = span.start_char
+    return bool(GLUED_AFTER_RE.match(text, span.end_char) or GLUED_BEFORE_RE.fullmatch(text, max(0, start - 2), start))
 
 
 def trim_entities(doc: Doc) -> Doc:

@@ -10,10 +10,9 @@ from bolcorpus.evaluate.foreign import score_sample
 FALSE_LINKS = [
     ("The steamer passed through Torres Strait to Port Darwin.", "Torres", None),
     ("Juan Torres, a farmer of Miranda, was fined ten shillings.", "Torres", None),
-    ("Privates Martin Brazil and George Burgess were wounded.", "Brazil", None),
+    ("Wounded: Ptes Alfred Brooks, Martin Brazil George Burgess, Norman Butcher.", "Brazil", None),
     ("He was fined for stealing a cob of maize.", "cob", None),
     ("The cargo of French wines,ELN,iiitiae:nes was sunk.", "ELN", None),
-    ("The aluminum came from the British Aluminum company.", "British", None),
 ]
 # What the same rules must keep: titles, sentence starts, acronyms, another KB name beside it.
 TRUE_LINKS = [
@@ -24,6 +23,7 @@ TRUE_LINKS = [
     ("Lechin and the cob called a general strike.", "cob", "cob"),
     ("The COB, the MNR's rival, struck.", "COB", "cob"),
     ("On the other hand the Trotskyist Revolutionary Workers' Party (POR) grew.", "Trotskyist", "trotskyists"),
+    ('"Long live Socialist Bolivia; death to the fascist coup!"', "Bolivia", "bolivia"),
 ]
 
 
