@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from bolcorpus.evaluate.foreign import score_sample
+from bolcorpus.evaluate.foreign import format_foreign_report, run_foreign_evaluation, score_sample
 
 # (text, mention, expected id): the alias belongs to someone or something else, or is a word.
 FALSE_LINKS = [
@@ -54,3 +56,8 @@ def test_sample_scores_the_current_output_of_judged_spans() -> None:
               {"doc": "d", "start": 10, "end": 16, "gold_label": None, "gold_entity_id": None}]
     output = {("d", 0, 6): ("PERSON", "juan_jose_torres")}  # the second span is no longer output
     assert score_sample(judged, output) == {"judged": 2, "output": 1, "correct": 1, "links": 1, "correct_links": 1}
+
+
+def test_foreign_evaluation_says_it_skipped_without_the_data(tmp_path: Path) -> None:
+    report = run_foreign_evaluation(tmp_path / "project", tmp_path / "project" / "configs" / "default.toml")
+    assert report["notes"][0].startswith("skipped: missing") and "skipped" in format_foreign_report(report)
