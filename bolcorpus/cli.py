@@ -283,8 +283,17 @@ def evaluate_entities_command(
         "configs/kb/entities.yml"
     ),
     root: Annotated[Path, typer.Option(help="The project folder (benchmarks/).")] = Path("."),
+    foreign: Annotated[bool, typer.Option("--foreign", help="Instead: the stage of configs/default.toml on "
+                                          "Overproof dev (../shared), its links per entity id and the judged "
+                                          "sample scored again.")] = False,
 ) -> None:
     """Precision, recall and F1 per label (exact span and label) and linking accuracy, model vs stage."""
+    if foreign:
+        from bolcorpus.evaluate.foreign import format_foreign_report, run_foreign_evaluation
+
+        report = _guard(lambda: run_foreign_evaluation(root, root / "configs" / "default.toml"))
+        sys.stdout.write(format_foreign_report(report) + "\n")
+        return
     from bolcorpus.evaluate.entities import format_entity_report, run_entity_evaluation, spacy_predictor
     from bolcorpus.ner import load_domain_nlp
     from bolcorpus.nlp import load_nlp

@@ -1,0 +1,63 @@
+"""Knowledge-base aliases must not link common words or other people and places (issue 15)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bolcorpus.evaluate.foreign import format_foreign_report, run_foreign_evaluation, score_sample
+
+# (text, mention, expected id): the alias belongs to someone or something else, or is a word.
+FALSE_LINKS = [
+    ("The steamer passed through Torres Strait to Port Darwin.", "Torres", None),
+    ("Juan Torres, a farmer of Miranda, was fined ten shillings.", "Torres", None),
+    ("Wounded: Ptes Alfred Brooks, Martin Brazil George Burgess, Norman Butcher.", "Brazil", None),
+    ("He was fined for stealing a cob of maize.", "cob", None),
+    ("The cargo of French wines,ELN,iiitiae:nes was sunk.", "ELN", None),
+]
+# What the same rules must keep: titles, sentence starts, acronyms, another KB name beside it.
+TRUE_LINKS = [
+    ("General Torres met Ovando's officers in La Paz.", "Torres", "juan_jose_torres"),
+    ("Generals Ovando and Rogélio Miranda retreat.", "Ovando", "alfredo_ovando_candia"),
+    ("When Torres fell, Banzer took power.", "Torres", "juan_jose_torres"),
+    ("The death of Rene Barrientos U.S. businessmen welcomed.", "U.S.", "united_states"),
+    ("Lechin and the cob called a general strike.", "cob", "cob"),
+    ("The COB, the MNR's rival, struck.", "COB", "cob"),
+    ("On the other hand the Trotskyist Revolutionary Workers' Party (POR) grew.", "Trotskyist", "trotskyists"),
+    ('"Long live Socialist Bolivia; death to the fascist coup!"', "Bolivia", "bolivia"),
+]
+
+
+def _links(text: str) -> dict[str, str]:
+    from bolcorpus.ner import load_domain_nlp
+
+    return {e.text: e.kb_id_ for e in load_domain_nlp()(text).ents if e.kb_id_}
+
+
+@pytest.mark.slow
+@pytest.mark.issue(15)
+@pytest.mark.parametrize(("text", "mention", "expected"), FALSE_LINKS,
+                         ids=[f"{m}: {t[:30]}" for t, m, _ in FALSE_LINKS])
+def test_alias_does_not_link_a_word_or_another_referent(text: str, mention: str, expected: None) -> None:
+    assert _links(text).get(mention) == expected
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "mention", "expected"), TRUE_LINKS,
+                         ids=[f"{m}: {t[:30]}" for t, m, _ in TRUE_LINKS])
+def test_alias_still_links_beside_titles_and_other_names(text: str, mention: str, expected: str) -> None:
+    assert _links(text).get(mention) == expected
+
+
+@pytest.mark.issue(15)
+def test_sample_scores_the_current_output_of_judged_spans() -> None:
+    judged = [{"doc": "d", "start": 0, "end": 6, "gold_label": "PERSON", "gold_entity_id": "juan_jose_torres"},
+              {"doc": "d", "start": 10, "end": 16, "gold_label": None, "gold_entity_id": None}]
+    output = {("d", 0, 6): ("PERSON", "juan_jose_torres")}  # the second span is no longer output
+    assert score_sample(judged, output) == {"judged": 2, "output": 1, "correct": 1, "links": 1, "correct_links": 1}
+
+
+def test_foreign_evaluation_says_it_skipped_without_the_data(tmp_path: Path) -> None:
+    report = run_foreign_evaluation(tmp_path / "project", tmp_path / "project" / "configs" / "default.toml")
+    assert report["notes"][0].startswith("skipped: missing") and "skipped" in format_foreign_report(report)
