@@ -8,7 +8,7 @@
    overlaps ("General Torres" tagged ORG by the model becomes "Torres", PERSON), except
    where the match names something else: a one-word person or place that is part of a
    longer name ("Torres Strait", "Juan Torres", "Brazil" in a list of soldiers' names) or
-   a piece of garbled OCR ("ELN,iiitiae"). There the model's entity stays.
+   a piece of garbled OCR ("ELN,qvxtre"). There the model's entity stays.
 2. ``bolcorpus_trim_entities`` — the model's remaining entities lose a leading "the", a
    person's title and a trailing possessive ("the [MNR]", "General [Ovando]", "[Ovando]'s").
 3. ``bolcorpus_kb_linker`` — sets ``ent.kb_id_``: the ruler's id, or the entity whose name
@@ -51,7 +51,7 @@ DOMAIN_COMPONENTS = ("bolcorpus_kb_ruler", "bolcorpus_trim_entities", "bolcorpus
 # One-word surnames and places recur in other names worldwide: a person's name may go on to
 # either side ("Juan Torres"), a place's only to the right ("Torres Strait"; "Socialist Bolivia" is Bolivia).
 NAME_PART_SIDES = {"PERSON": (-1, 1), "GPE": (1,)}
-GLUED_AFTER_RE = re.compile(r"[,;:]\w")  # "ELN,iiitiae": no space after the comma
+GLUED_AFTER_RE = re.compile(r"[,;:]\w")  # "ELN,qvxtre": no space after the comma
 GLUED_BEFORE_RE = re.compile(r"\w[,;:]")
 COMMON_WORD_ZIPF = 2.5  # wordfreq: "cob" 3.0 is an English word; "mnr" 2.0, "prin" 2.3 are not
 
@@ -140,11 +140,11 @@ def is_name_part(span: Span, named: Container[int] = ()) -> bool:
 
 def is_fragment(span: Span) -> bool:
     """Whether a match is glued to other letters by a comma, colon or semicolon, as in garbled
-    OCR ("ELN,iiitiae:nes"): a piece of a damaged word, not a name. Hyphens and apostrophes
+    OCR ("ELN,qvxtre:nos"): a piece of a damaged word, not a name. Hyphens and apostrophes
     join real words ("MNR-led", "MNR's") and are left alone.
 
     >>> import spacy
-    >>> doc = spacy.blank("en")("wines ELN,iiitiae:nes and the MNR, the COB")
+    >>> doc = spacy.blank("en")("wines ELN,qvxtre:nos and the MNR, the COB")
     >>> is_fragment(doc[1:2]), is_fragment(doc[7:8])
     (True, False)
     """

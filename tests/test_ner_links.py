@@ -14,7 +14,7 @@ FALSE_LINKS = [
     ("Juan Torres, a farmer of Miranda, was fined ten shillings.", "Torres", None),
     ("Wounded: Ptes Alfred Brooks, Martin Brazil George Burgess, Norman Butcher.", "Brazil", None),
     ("He was fined for stealing a cob of maize.", "cob", None),
-    ("The cargo of French wines,ELN,iiitiae:nes was sunk.", "ELN", None),
+    ("The cargo of French wines,ELN,qvxtre:nos was sunk.", "ELN", None),
 ]
 # What the same rules must keep: titles, sentence starts, acronyms, another KB name beside it.
 TRUE_LINKS = [

@@ -7,7 +7,7 @@ dev article (its chunks joined in order) with the config's ``[repair]``, runs th
 read at run time from ``<root>/../shared/benchmarks/overproof-dev/`` (research licence:
 never copied into the repository); without it the report says it was skipped.
 
-``benchmarks/entities/overproof_dev_sample.jsonl`` holds hand judgements of 100 of the
+``benchmarks/entities/unseen_newspapers_sample.jsonl`` holds hand judgements of 100 of the
 stage's mentions (offsets, labels and ids only; see the README there). Each judged
 mention gives the right label and id for its span (``null``: not an entity, or not a KB
 entity), so the stage's current output at those spans can be scored again after a change.
@@ -28,7 +28,7 @@ from typing import Any
 from bolcorpus.document import Document
 
 OVERPROOF_DEV = Path("shared/benchmarks/overproof-dev/overproof-combined_dev.parquet")  # beside the root
-SAMPLE = Path("benchmarks/entities/overproof_dev_sample.jsonl")
+SAMPLE = Path("benchmarks/entities/unseen_newspapers_sample.jsonl")
 Output = Mapping[tuple[str, int, int], tuple[str, str | None]]  # (doc, start, end) -> (label, entity id)
 
 
