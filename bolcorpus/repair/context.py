@@ -288,7 +288,7 @@ def _find_candidates(lower: str, lexicon: Lexicon, channel: Channel) -> tuple[tu
         if any(ch in JUNK_CHARS for ch in lower):
             found |= wildcard_matches(lower, dictionary)
     # The channel cost is the dearest part: only for the closest candidates, the most common first.
-    found = set(sorted(found - {lower}, key=lambda c: (Levenshtein.distance(lower, c), -lexicon.zipf(c), c))[
+    found = set(sorted(found - {lower}, key=lambda c: (Levenshtein.distance(lower, c) - lexicon.zipf(c) / 3, c))[
         :MAX_CANDIDATES
     ])
     scored = ((c, channel.cost(lower, c, limit=MAX_CHANNEL_COST)) for c in found)

@@ -307,18 +307,26 @@ def restore_lost_hyphens(text: str, *, lexicon: Lexicon, min_part_zipf: float = 
             yield Fix(m.start() + chosen[m.group()], m.start() + chosen[m.group()], "-")
 
 
-def fix_ocr_confusions(text: str, *, lexicon: Lexicon) -> Iterator[Fix]:
+def fix_ocr_confusions(text: str, *, lexicon: Lexicon, plain_words: bool = True) -> Iterator[Fix]:
     """Correct tokens that are not words with the OCR confusion model ("talcing" → "taking").
 
     Only tokens that are neither words nor curated names are touched; capitalised ones
     (often names) only by cheap confusions into a known word ("Mouimiento" →
-    "Movimiento"); when the evidence is weak the token is left alone.
+    "Movimiento"); when the evidence is weak the token is left alone. With
+    ``plain_words=False`` only tokens with digits, junk or inner punctuation are: tokens of
+    letters alone are ``repair.context.v1``'s, which decides them in context (and where
+    it abstains, a context-free guess must not overrule it).
 
     >>> from functools import partial
     >>> apply_rule(partial(fix_ocr_confusions, lexicon=Lexicon()), "the justification for talcing power jn 1971")
     'the justification for taking power in 1971'
+    >>> apply_rule(partial(fix_ocr_confusions, lexicon=Lexicon(), plain_words=False), "for talcing es.5entially")
+    'for talcing essentially'
     """
-    corrections = {t: c for t in set(P.SUSPECT_TOKEN_RE.findall(text)) if (c := _correct(t, lexicon)) is not None}
+    tokens = set(P.SUSPECT_TOKEN_RE.findall(text))
+    if not plain_words:
+        tokens = {t for t in tokens if not t.isalpha()}
+    corrections = {t: c for t in tokens if (c := _correct(t, lexicon)) is not None}
     if corrections:
         for m in _tokens(tuple(sorted(corrections))).finditer(text):
             if text[m.start() - 1 : m.start()] != "-" and text[m.end() : m.end() + 1] != "-":  # "num-ber", "de-clared"
