@@ -328,9 +328,10 @@ def format_report(report: RepairReport | Mapping[str, Any]) -> str:
 
 CONTEXT_RULE = "repair.context.v1"
 SEGMENTATION_RULE = "repair.segmentation.v1"
+CONFUSIONS_RULE = "repair.confusions.v1"
 ABLATIONS: dict[str, tuple[str, dict[str, Any]]] = {  # name: (what is left out, context rule options)
     "full": ("nothing", {}),
-    "no context rule": (CONTEXT_RULE, {}),
+    "no context rule": (f"{CONTEXT_RULE} (the confusions rule then takes words of letters too)", {}),
     "no bigrams": ("the bigram model (unigrams alone)", {"use_bigrams": False}),
     "no document model": ("the document's own names", {"use_document": False}),
     "no splits": ("splitting run-together words (context rule)", {"split_words": False}),
@@ -391,6 +392,8 @@ def _variant(config: RepairConfig, name: str, options: dict[str, Any]) -> Repair
         rule = CONTEXT_RULE if name == "no context rule" else SEGMENTATION_RULE
         rules = tuple(r for r in config.rules if r != rule)
         options = {k: v for k, v in config.options.items() if k != rule}
+        if rule == CONTEXT_RULE and CONFUSIONS_RULE in options:  # the confusions rule takes words back
+            options[CONFUSIONS_RULE] = {k: v for k, v in options[CONFUSIONS_RULE].items() if k != "plain_words"}
         return config.model_copy(update={"rules": rules, "options": options})
     if name == "hand channel":
         return config.model_copy(update={"channel": None})
