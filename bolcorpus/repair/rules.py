@@ -313,9 +313,9 @@ def fix_ocr_confusions(text: str, *, lexicon: Lexicon, plain_words: bool = True)
     Only tokens that are neither words nor curated names are touched; capitalised ones
     (often names) only by cheap confusions into a known word ("Mouimiento" →
     "Movimiento"); when the evidence is weak the token is left alone. With
-    ``plain_words=False`` only tokens with digits, junk or inner punctuation are: tokens of
-    letters alone are ``repair.context.v1``'s, which decides them in context (and where
-    it abstains, a context-free guess must not overrule it).
+    ``plain_words=False`` lower-case words of letters alone are left to
+    ``repair.context.v1``, which decides them in context (and where it abstains, a
+    context-free guess must not overrule it); names still get their cheap confusions.
 
     >>> from functools import partial
     >>> apply_rule(partial(fix_ocr_confusions, lexicon=Lexicon()), "the justification for talcing power jn 1971")
@@ -325,7 +325,7 @@ def fix_ocr_confusions(text: str, *, lexicon: Lexicon, plain_words: bool = True)
     """
     tokens = set(P.SUSPECT_TOKEN_RE.findall(text))
     if not plain_words:
-        tokens = {t for t in tokens if not t.isalpha()}
+        tokens = {t for t in tokens if not (t.isalpha() and t.islower())}
     corrections = {t: c for t in tokens if (c := _correct(t, lexicon)) is not None}
     if corrections:
         for m in _tokens(tuple(sorted(corrections))).finditer(text):
