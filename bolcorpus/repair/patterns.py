@@ -47,9 +47,10 @@ SPACING_FIXES: tuple[tuple[re.Pattern[str], re.Pattern[str] | None, str], ...] =
     (re.compile(r"( )\.[A-Z]\.(?<=\b[A-Z] \.[A-Z]\.)"), None, ""),  # "U .S."
 )
 
-# A period between lower-case words, after a word of four letters or more: an OCR speck
-# unless the word is an abbreviation (shorter ones, "etc.", "cf.", "al.", are left alone).
-STRAY_PERIOD_RE = re.compile(r"(?<![\w.'’-])([a-z]{4,})\.(?= [a-z]{2,}\b)")
+# A period between lower-case words, after a word (or compound) whose last part has four
+# letters or more: an OCR speck unless that part is an abbreviation (shorter ones, "etc.",
+# "cf.", "al.", are left alone).
+STRAY_PERIOD_RE = re.compile(r"(?<![\w.'’-])(?:[a-z]+-)*([a-z]{4,})\.(?= [a-z]{2,}\b)")
 ABBREVIATIONS = frozenset(
     "cent approx incl ibid vols dept govt assoc univ corp inst prof capt cont circ misc resp trans".split()
 )

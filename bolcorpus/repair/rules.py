@@ -217,8 +217,8 @@ def fix_punctuation_spacing(text: str) -> Iterator[Fix]:
     A speck read as a period between two lower-case words goes too, after a word that is
     no abbreviation ("the police. state" but "per cent. of", "approx. two").
 
-    >>> apply_rule(fix_punctuation_spacing, "the police. state, per cent. of it, etc. and")
-    'the police state, per cent. of it, etc. and'
+    >>> apply_rule(fix_punctuation_spacing, "the police. state, per cent. of it, etc. and working-class. movement")
+    'the police state, per cent. of it, etc. and working-class movement'
     """
     for pattern, before, replacement in P.SPACING_FIXES:
         for m in pattern.finditer(text):
