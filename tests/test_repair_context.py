@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections import Counter
 from functools import partial
 from pathlib import Path
 
@@ -11,6 +10,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from bolcorpus.config import NlpConfig
+from bolcorpus.document import Document
 from bolcorpus.errors import BolcorpusError
 from bolcorpus.repair import RepairConfig, apply_edits, repair_text
 from bolcorpus.repair.channel import (
@@ -26,6 +27,7 @@ from bolcorpus.repair.language_model import WordModel
 from bolcorpus.repair.lexicon import Lexicon
 from bolcorpus.repair.rules import apply_rule, fix_punctuation_spacing, restore_lost_hyphens
 from bolcorpus.repair.segmentation import resegment_words
+from bolcorpus.stages.repair import Repair
 
 ROOT = Path(__file__).resolve().parent.parent
 CHANNEL = Channel.from_file(ROOT / "configs" / "lexicons" / "ocr_channel.tsv")
@@ -86,20 +88,18 @@ def test_context_rule_is_idempotent_and_its_edits_replay() -> None:
     assert any(e.rule == "repair.context.v1" and e.before == "tho" and e.after == "the" for e in once.edits)
 
 
-def test_weak_evidence_is_reported_not_changed() -> None:
-    text = "The old tile of the house and the new tile of the shed."
-    strong = decide(text, lexicon=LEXICON, channel=CHANNEL)
-    doubtful = doubtful_tokens(text, lexicon=LEXICON, channel=CHANNEL, threshold=100.0, doubt=200.0)
-    changed = apply_rule(partial(context, threshold=100.0), text)
-    assert changed == text  # nothing reaches a threshold of 100
-    assert [d.token for d in doubtful] == [d.token for d in strong if d.margin < 100.0]
-
-
-def test_the_document_model_protects_repeated_names_not_repeated_errors() -> None:
-    model = WordModel.default(LEXICON)
-    names = model.with_document(Counter({"Coveny": 4, "tho": 9}))
-    assert names.unigram("coveny") > model.unigram("coveny")  # a name the text repeats
-    assert names.unigram("tho") == model.unigram("tho")  # a lower-case OCR error it repeats
+def test_weak_evidence_is_flagged_not_changed() -> None:
+    text = "We saw tho house on the hill."
+    (tho,) = decide(text, lexicon=LEXICON, channel=CHANNEL)  # "the", on the evidence of one sentence
+    above = tho.margin + 0.5  # a threshold this correction does not reach
+    assert apply_rule(partial(context, threshold=above), text) == text
+    assert [d.token for d in doubtful_tokens(text, lexicon=LEXICON, channel=CHANNEL, threshold=above)] == ["tho"]
+    assert doubtful_tokens(text, lexicon=LEXICON, channel=CHANNEL, threshold=tho.margin) == []  # reached: no doubt
+    # The repair stage leaves it and lists it among the document's unresolved tokens, where it stands.
+    config = RepairConfig(rules=("repair.context.v1",), channel=ROOT / "configs" / "lexicons" / "ocr_channel.tsv",
+                          options={"repair.context.v1": {"threshold": above}})
+    (out,) = Repair(config, NlpConfig()).run([Document(id="d", source_file="d.txt", raw_text=text, text=text)])
+    assert out.text == text and out.meta["unresolved"] == [{"text": "tho", "offset": text.index("tho")}]
 
 
 def test_a_garbled_copy_of_a_name_the_document_repeats_becomes_that_name() -> None:

@@ -118,10 +118,15 @@ def correct_in_context(
 
 
 def doubtful_tokens(
-    text: str, *, lexicon: Lexicon, channel: Channel, threshold: float = DEFAULT_THRESHOLD, doubt: float = 1.0
+    text: str, *, lexicon: Lexicon, channel: Channel, threshold: float = DEFAULT_THRESHOLD, doubt: float = 1.0,
+    **options: bool,
 ) -> list[Decision]:
-    """Tokens whose correction wins, but by less than ``threshold`` (and at least ``threshold - doubt``)."""
-    return [d for d in decide(text, lexicon=lexicon, channel=channel) if threshold - doubt <= d.margin < threshold]
+    """Tokens whose correction wins, but by less than ``threshold`` (and at least ``threshold - doubt``).
+
+    ``options`` are the rule's others (``split_words``, …), so that the doubts are the rule's.
+    """
+    decisions = decide(text, lexicon=lexicon, channel=channel, **options)
+    return [d for d in decisions if threshold - doubt <= d.margin < threshold]
 
 
 def decide(

@@ -19,7 +19,7 @@ from bolcorpus.document import Document, Edit
 from bolcorpus.errors import BolcorpusError, ConfigError
 from bolcorpus.repair import RepairConfig, build_rules, repair
 from bolcorpus.repair.channel import Channel
-from bolcorpus.repair.context import DEFAULT_THRESHOLD, doubtful_tokens
+from bolcorpus.repair.context import doubtful_tokens
 from bolcorpus.repair.indicators import damage_indicators
 from bolcorpus.repair.lexicon import Lexicon
 from bolcorpus.repair.patterns import JUNK_CHARS, SUSPECT_TOKEN_RE
@@ -59,11 +59,11 @@ class Repair(MapStage):
         """Words the context rule would correct, but on evidence below its threshold."""
         if CONTEXT_RULE not in self.config.rules:
             return []
-        threshold = self.config.options.get(CONTEXT_RULE, {}).get("threshold", DEFAULT_THRESHOLD)
+        options = self.config.options.get(CONTEXT_RULE, {})  # the rule's own: its doubts are the rule's
         channel = Channel.from_file(self.config.channel)
         return [
             {"text": d.token, "offset": d.start}
-            for d in doubtful_tokens(text, lexicon=self._lexicon, channel=channel, threshold=threshold)
+            for d in doubtful_tokens(text, lexicon=self._lexicon, channel=channel, **options)
         ]
 
     def transform(self, doc: Document) -> Document:
