@@ -13,7 +13,9 @@ import pytest
 from bolcorpus.evaluate import damage as D
 from bolcorpus.evaluate.metrics import Errors, char_errors, errors_removed, normalize, tokens, total, word_errors
 from bolcorpus.evaluate.repair import (
+    ABLATIONS,
     SYNTHETIC_FILES,
+    ablation,
     changed_spans,
     clean_reference,
     format_report,
@@ -260,3 +262,16 @@ def test_missing_data_is_skipped_with_a_note(tmp_path: Path) -> None:
     assert report["overproof_train"] is report["overproof_dev"] is None
     assert len(report["notes"]) == 5 and all(note.startswith("skipped: missing") for note in report["notes"])
     assert "Notes:" in format_report(report)
+
+
+def test_ablation_leaves_out_one_part_at_a_time(project: Path) -> None:
+    config = load_repair_config(ROOT / "configs" / "default.toml")
+    rows = {r["variant"]: r for r in ablation(project, config, seeds=(0,))}
+    assert set(rows) == set(ABLATIONS)
+    full = run_repair_evaluation(project, seeds=1, throughput_bytes=1_000, config=config)
+    assert rows["full"]["overproof dev"] == pytest.approx(full["overproof_dev"]["errors_removed"])
+    # The tiny Overproof chunk is fixed in context ("Tho walls ot tbo"): without the rule it is not.
+    assert rows["no context rule"]["overproof dev"] < rows["full"]["overproof dev"]
+    without = ABLATIONS["no context rule"][1](config)
+    assert "repair.context.v1" not in without.rules and "plain_words" not in without.options["repair.confusions.v1"]
+    assert ABLATIONS["hand channel"][1](config).channel is None

@@ -45,7 +45,7 @@ from bolcorpus.evaluate.metrics import (
     errors_removed,
     word_errors,
 )
-from bolcorpus.repair import RepairConfig, repair_text
+from bolcorpus.repair import RepairConfig, forget_corrections, repair_text
 from bolcorpus.repair.channel import SOFT_HYPHEN_RE
 
 # --- data --------------------------------------------------------------------------
@@ -329,14 +329,38 @@ def format_report(report: RepairReport | Mapping[str, Any]) -> str:
 CONTEXT_RULE = "repair.context.v1"
 SEGMENTATION_RULE = "repair.segmentation.v1"
 CONFUSIONS_RULE = "repair.confusions.v1"
-ABLATIONS: dict[str, tuple[str, dict[str, Any]]] = {  # name: (what is left out, context rule options)
-    "full": ("nothing", {}),
-    "no context rule": (f"{CONTEXT_RULE} (the confusions rule then takes words of letters too)", {}),
-    "no bigrams": ("the bigram model (unigrams alone)", {"use_bigrams": False}),
-    "no document model": ("the document's own names", {"use_document": False}),
-    "no splits": ("splitting run-together words (context rule)", {"split_words": False}),
-    "no segmentation rule": (SEGMENTATION_RULE, {}),
-    "hand channel": ("the learned channel (hand-made confusions only)", {}),
+Variant = Callable[[RepairConfig], RepairConfig]
+
+
+def _without_rule(rule: str, *, reset: tuple[str, str] | None = None) -> Variant:
+    """The config without ``rule`` (and its options); ``reset`` drops one option of another rule."""
+    def variant(config: RepairConfig) -> RepairConfig:
+        options = {k: v for k, v in config.options.items() if k != rule}
+        if reset and reset[0] in options:
+            options[reset[0]] = {k: v for k, v in options[reset[0]].items() if k != reset[1]}
+        return config.model_copy(update={"rules": tuple(r for r in config.rules if r != rule), "options": options})
+    return variant
+
+
+def _context_options(**changed: Any) -> Variant:
+    """The config with some options of the context rule changed."""
+    def variant(config: RepairConfig) -> RepairConfig:
+        merged = {**config.options, CONTEXT_RULE: {**config.options.get(CONTEXT_RULE, {}), **changed}}
+        return config.model_copy(update={"options": merged})
+    return variant
+
+
+ABLATIONS: dict[str, tuple[str, Variant]] = {  # name: (what is left out, the config without it)
+    "full": ("nothing", lambda config: config),
+    # Without the context rule the confusions rule takes words of letters back, as before it.
+    "no context rule": (f"{CONTEXT_RULE} (the confusions rule then takes words of letters too)",
+                        _without_rule(CONTEXT_RULE, reset=(CONFUSIONS_RULE, "plain_words"))),
+    "no bigrams": ("the bigram model (unigrams alone)", _context_options(use_bigrams=False)),
+    "no document model": ("the document's own names", _context_options(use_document=False)),
+    "no splits": ("splitting run-together words (context rule)", _context_options(split_words=False)),
+    "no segmentation rule": (SEGMENTATION_RULE, _without_rule(SEGMENTATION_RULE)),
+    "hand channel": ("the learned channel (hand-made confusions only)",
+                     lambda config: config.model_copy(update={"channel": None})),
 }
 
 
@@ -353,8 +377,8 @@ def ablation(root: Path, config: RepairConfig, *, seeds: Sequence[int] = (0,)) -
     clean = _read_all(root / "raw", SYNTHETIC_FILES, notes)
     real = _read_all(root / REAL_DIR, REAL_FILES, notes)
     rows = []
-    for name, (left_out, options) in ABLATIONS.items():
-        variant = _variant(config, name, options)
+    for name, (left_out, make) in ABLATIONS.items():
+        variant = make(config)
 
         def fix(text: str, variant: RepairConfig = variant) -> str:
             return repair_text(text, variant).text
@@ -385,20 +409,6 @@ def format_ablation(rows: list[dict[str, Any]]) -> str:
            "| --- | --- | " + " | ".join("---:" for _ in columns) + " |"]
     out += [f"| {r['variant']} | {r['left_out']} | " + " | ".join(_pct(r[c], 1) for c in columns) + " |" for r in rows]
     return "\n".join(out)
-
-
-def _variant(config: RepairConfig, name: str, options: dict[str, Any]) -> RepairConfig:
-    if name in ("no context rule", "no segmentation rule"):
-        rule = CONTEXT_RULE if name == "no context rule" else SEGMENTATION_RULE
-        rules = tuple(r for r in config.rules if r != rule)
-        options = {k: v for k, v in config.options.items() if k != rule}
-        if rule == CONTEXT_RULE and CONFUSIONS_RULE in options:  # the confusions rule takes words back
-            options[CONFUSIONS_RULE] = {k: v for k, v in options[CONFUSIONS_RULE].items() if k != "plain_words"}
-        return config.model_copy(update={"rules": rules, "options": options})
-    if name == "hand channel":
-        return config.model_copy(update={"channel": None})
-    merged = {**config.options, CONTEXT_RULE: {**config.options.get(CONTEXT_RULE, {}), **options}}
-    return config.model_copy(update={"options": merged})
 
 
 def changed_spans(before: str, after: str, *, document: str = "", context: int = 30, gap: int = 3) -> list[ChangedSpan]:
@@ -590,7 +600,7 @@ def _throughput(
     speed = megabytes / _best_time(fix, documents, runs)
     damaged_speed = None
     if damaged and (chunks := damaged.get("dev")):
-        _repair_caches_clear()
+        forget_corrections()
         dev = [text for text, _ in chunks]
         damaged_speed = sum(len(t.encode("utf-8")) for t in dev) / 1e3 / _best_time(fix, dev, 1)
     return Throughput(
@@ -603,20 +613,6 @@ def _throughput(
         met=speed >= THROUGHPUT_TARGET,
         damaged_kb_per_s=damaged_speed,
     )
-
-
-def _repair_caches_clear() -> None:
-    """Forget every correction decided so far, so that a timing starts from cold word caches."""
-    from bolcorpus import repair
-    from bolcorpus.repair import channel
-
-    for rules in repair._BUILT.values():
-        for _, rule in rules:
-            lexicon = getattr(rule, "keywords", {}).get("lexicon")
-            if lexicon is not None:
-                lexicon.corrections.clear()
-    channel._cost.cache_clear()
-    channel._variants.cache_clear()
 
 
 def _best_time(func: Callable[[str], str], documents: list[str], runs: int) -> float:

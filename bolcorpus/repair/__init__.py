@@ -19,11 +19,11 @@ from pydantic import Field, ValidationError, create_model
 from bolcorpus.config import StageConfig
 from bolcorpus.errors import ConfigError
 from bolcorpus.registry import rules as rule_registry
-from bolcorpus.repair.channel import Channel
+from bolcorpus.repair.channel import Channel, channel_caches_clear
 from bolcorpus.repair.engine import Fix, RepairResult, Rule, apply_edits, raw_offset, repair
 from bolcorpus.repair.lexicon import Lexicon
 
-__all__ = ["Fix", "RepairConfig", "RepairResult", "apply_edits", "raw_offset", "repair_text"]
+__all__ = ["Fix", "RepairConfig", "RepairResult", "apply_edits", "forget_corrections", "raw_offset", "repair_text"]
 
 
 class RepairConfig(StageConfig):
@@ -91,6 +91,19 @@ def repair_text(text: str, config: RepairConfig | None = None) -> RepairResult:
 
 
 _BUILT: dict[str, list[tuple[str, Rule]]] = {}
+
+
+def forget_corrections() -> None:
+    """Forget every correction decided in this process, so that a timing starts from cold caches.
+
+    The word lists and indexes stay loaded; what each token was corrected to is decided anew.
+    """
+    for rules in _BUILT.values():
+        for _, rule in rules:
+            lexicon = getattr(rule, "keywords", {}).get("lexicon")
+            if lexicon is not None:
+                lexicon.corrections.clear()
+    channel_caches_clear()
 
 
 def _validate_options(name: str, func: Rule, options: dict[str, Any]) -> dict[str, Any]:

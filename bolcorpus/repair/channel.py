@@ -7,7 +7,7 @@ OCR text aligned with its correction (``bolcorpus train repair-channel``); the h
 :data:`~bolcorpus.repair.patterns.CONFUSIONS` of this corpus are merged in, scaled to the
 same units. Any other edit costs :data:`EDIT_COST`.
 
->>> channel = Channel.from_rows([("o", "e", 2074, 1.1)])
+>>> channel = Channel([("o", "e", 2074, 1.1)])
 >>> channel.cost("tho", "the") < channel.cost("tho", "two")
 True
 >>> "the" in channel.variants("tho")
@@ -58,10 +58,6 @@ class Channel:
         for (printed, meant), cost in sorted(costs.items()):
             if cost <= VARIANT_MAX_COST:
                 self._cheap[printed[0]].append((printed, meant))
-
-    @classmethod
-    def from_rows(cls, rows: Iterable[Row]) -> Channel:
-        return cls(rows)
 
     @classmethod
     def from_file(cls, path: Path | None) -> Channel:
@@ -173,6 +169,12 @@ def _confusions(printed: str, meant: str) -> Iterator[tuple[str, str]]:
                 i2, j2 = i2 + 1, j2 + 1
         if i2 - i1 <= 2 and j2 - j1 <= 3:
             yield printed[j1:j2], meant[i1:i2]
+
+
+def channel_caches_clear() -> None:
+    """Forget the costs and variants computed so far (the tables stay loaded)."""
+    _cost.cache_clear()
+    _variants.cache_clear()
 
 
 @lru_cache(maxsize=8)

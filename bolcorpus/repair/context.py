@@ -29,7 +29,7 @@ list knows counts as a name.
 
 >>> from functools import partial
 >>> from bolcorpus.repair.rules import apply_rule
->>> channel = Channel.from_rows([("o", "e", 9, 1.1), ("t", "f", 9, 2.1), ("n", "a", 9, 2.0)])
+>>> channel = Channel([("o", "e", 9, 1.1), ("t", "f", 9, 2.1), ("n", "a", 9, 2.0)])
 >>> rule = partial(correct_in_context, lexicon=Lexicon(), channel=channel)
 >>> apply_rule(rule, "Tho walls ot tbo building are of brickwork, the exterior In the persentence")
 'The walls of the building are of brickwork, the exterior in the per sentence'

@@ -27,6 +27,7 @@ True
 
 from __future__ import annotations
 
+import copy
 import math
 from collections import Counter
 from functools import lru_cache
@@ -75,14 +76,13 @@ class WordModel:
         for word, n in words.items():
             if word[0].isupper() and word[1:].islower():
                 counts[word.lower()] += n
-        copy = object.__new__(WordModel)
-        copy.__dict__.update(self.__dict__)
-        copy.document = {
+        model = copy.copy(self)  # shares the lexicon and the bigrams
+        model.document = {
             w: math.log10(DOC_WEIGHT * n / size)
             for w, n in counts.items()
             if n >= DOC_MIN_COUNT and self.lexicon.zipf(w) < DOC_MAX_ZIPF
         }
-        return copy
+        return model
 
     def unigram(self, word: str) -> float:
         """log10 P(word): the lexicon's Zipf frequency, or the document's, whichever is higher.
