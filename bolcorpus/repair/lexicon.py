@@ -72,8 +72,11 @@ class Lexicon:
 
         A fast first test (a set look-up) before :meth:`known`, for callers that ask about
         many strings that are mostly no words.
+
+        >>> Lexicon.from_terms(["Lechín"]).listed("lechín"), Lexicon().listed("xqzv")
+        (True, False)
         """
-        return word in self.terms or word in _frequencies("en")
+        return word in _frequencies("en") or _fold(word) in self.terms  # terms are folded: "lechín"
 
     def zipf_spanish(self, word: str) -> float:
         """Zipf frequency of ``word`` in Spanish (the corpus quotes Spanish often)."""
