@@ -53,6 +53,7 @@ from bolcorpus.repair.engine import Fix
 from bolcorpus.repair.language_model import WordModel, word_model
 from bolcorpus.repair.lexicon import Lexicon
 from bolcorpus.repair.patterns import CAPITAL_I_WORDS, JUNK_CHARS
+from bolcorpus.repair.tokens import type_counts
 
 # A word of letters alone: not part of a token with digits, junk or inner punctuation
 # ("revo1utionary", "dissolve~d", "n:volution": the confusions rule's), of a compound or
@@ -134,7 +135,7 @@ def decide(
     use_document: bool = True,
 ) -> list[Decision]:
     """Every token whose best reading is not itself, with the margin by which that reading wins."""
-    counts = Counter(TYPE_RE.findall(text))
+    counts = type_counts(TYPE_RE, text)
     # Most tokens have no candidate and are no "In": decide that once per type, and look
     # at nothing else of a text where no type is open.
     memo = lexicon.corrections.setdefault(("open", channel, split_words), {})

@@ -68,22 +68,22 @@ def repair(raw: str, rules: Sequence[tuple[str, Rule]], *, max_passes: int = 4) 
     pieces = [_Piece(0, len(raw), raw, ())] if raw else []
     version = 0  # how many times the text has changed
     idle_at: dict[str, int] = {}  # rule → the version of the text on which it last proposed nothing
+    text = raw  # one string per version: rules that memoise on the text see the same object
     for _ in range(max_passes):
         changed = False
         for name, rule in rules:
             if idle_at.get(name) == version:  # rules are pure: the same text, again nothing
                 continue
-            text = "".join(p.text for p in pieces)
             fixes = _clean(rule(text), text)
             if fixes:
                 pieces = _splice(pieces, fixes, name, raw)
+                text = "".join(p.text for p in pieces)
                 changed = True
                 version += 1
             else:
                 idle_at[name] = version
         if not changed:
             break
-    text = "".join(p.text for p in pieces)
     edits = [
         Edit("+".join(p.rules), p.raw_start, p.raw_end, raw[p.raw_start : p.raw_end], p.text)
         for p in pieces

@@ -76,7 +76,9 @@ class Lexicon:
         >>> Lexicon.from_terms(["Lechín"]).listed("lechín"), Lexicon().listed("xqzv")
         (True, False)
         """
-        return word in _frequencies("en") or _fold(word) in self.terms  # terms are folded: "lechín"
+        if word in _frequencies("en"):
+            return True
+        return (word if word.isascii() else _fold(word)) in self.terms  # terms are folded: "lechín"
 
     def zipf_spanish(self, word: str) -> float:
         """Zipf frequency of ``word`` in Spanish (the corpus quotes Spanish often)."""

@@ -12,7 +12,7 @@ OTHER_NEWLINE_RE = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
 # pattern starts with its literal, which the regex engine finds fast).
 LINE_END_HYPHEN_RE = re.compile(r"-[ \t]*\n[ \t]*(?=\w)")
 # The same break where the line end became a space ("im- proved"), after a letter.
-INLINE_HYPHEN_RE = re.compile(r"(?<=[^\W\d_])- (?=[^\W\d_])")
+INLINE_HYPHEN_RE = re.compile(r"- (?=[^\W\d_])")  # after a letter (checked by the rule: no look-behind)
 WORD_END_RE = re.compile(r"\w+\Z")
 WORD_START_RE = re.compile(r"\w+")
 
@@ -20,37 +20,37 @@ WORD_START_RE = re.compile(r"\w+")
 # is a paragraph break.
 LINE_BREAK_RE = re.compile(r"[ \t]*\n(?:[ \t]*\n)*[ \t]*")
 
-# Space at the very start or end of the text.
-EDGE_SPACE_RE = re.compile(r"\A\s+|\s+\Z")
-
 # Characters that close a sentence or clause at the end of a line (with closing quotes).
 LINE_FINAL_PUNCT_RE = re.compile(r"[.!?:;][\"'”’)\]]*$")
 
 # --- punctuation and spacing -------------------------------------------------------
-# Each fix: a pattern that starts with a literal (the regex engine scans for it fast; a
-# leading look-behind makes it ten times slower), the character class the character
-# before the match must belong to (None: anything), and the replacement of group 1.
+# Each fix: the strings one of which the text must hold for the pattern to match (a
+# check far cheaper than a scan), a pattern that starts with a literal (the regex engine
+# scans for it fast; a leading look-behind makes it ten times slower), the character
+# class the character before the match must belong to (None: anything), and the
+# replacement of group 1.
 WORDCHAR = re.compile(r"[^\W_]")
-SPACING_FIXES: tuple[tuple[re.Pattern[str], re.Pattern[str] | None, str], ...] = (
-    (re.compile(r"[(\[]( +)"), None, ""),  # "( 1"
-    (re.compile(r"( +)[)\]]"), re.compile(r"\S"), ""),  # "1 )"
-    (re.compile(r"( +)(?=[,;:!?](?:\s|$))(?!, [\"“])"), WORDCHAR, ""),  # "history :"
-    (re.compile(r"(\.\.)(?![.])(?! [a-z])"), WORDCHAR, "."),  # "MNR.." ending a sentence
-    (re.compile(r"(\.\.)(?= [a-z])"), WORDCHAR, ""),  # "MNR.. continued"
-    (re.compile(r"( ·)(?= )"), None, ""),  # "the · populace"
-    (re.compile(r"(·)"), None, ""),  # "a ·threat"
-    (re.compile(r"( ,)(?= [\"“])"), WORDCHAR, ""),  # "the , \"nationalism\""
-    (re.compile(r"( )[\"”](?= [(\[])"), re.compile(r"[.!?,;]"), ""),  # 'events.... " (Rebelión'
-
-    (re.compile(r" (\.)(?=[a-z])"), None, ""),  # "In .t he"
-    (re.compile(r"( )\.(?= [A-Z]| ?$)", re.M), WORDCHAR, ""),  # "represent ations . If", "description ."
-    (re.compile(r"( )\.[A-Z]\.(?<=\b[A-Z] \.[A-Z]\.)"), None, ""),  # "U .S."
+SPACING_FIXES: tuple[tuple[tuple[str, ...], re.Pattern[str], re.Pattern[str] | None, str], ...] = (
+    (("( ", "[ "), re.compile(r"[(\[]( +)"), None, ""),  # "( 1"
+    ((" )", " ]"), re.compile(r"( +)[)\]]"), re.compile(r"\S"), ""),  # "1 )"
+    ((" ,", " ;", " :", " !", " ?"), re.compile(r"( +)(?=[,;:!?](?:\s|$))(?!, [\"“])"), WORDCHAR, ""),  # "history :"
+    (("..",), re.compile(r"(\.\.)(?![.])(?! [a-z])"), WORDCHAR, "."),  # "MNR.." ending a sentence
+    (("..",), re.compile(r"(\.\.)(?= [a-z])"), WORDCHAR, ""),  # "MNR.. continued"
+    (("·",), re.compile(r"( ·)(?= )"), None, ""),  # "the · populace"
+    (("·",), re.compile(r"(·)"), None, ""),  # "a ·threat"
+    ((" ,",), re.compile(r"( ,)(?= [\"“])"), WORDCHAR, ""),  # "the , \"nationalism\""
+    ((' "', " ”"), re.compile(r"( )[\"”](?= [(\[])"), re.compile(r"[.!?,;]"), ""),  # 'events.... " (Rebelión'
+    ((" .",), re.compile(r" (\.)(?=[a-z])"), None, ""),  # "In .t he"
+    ((" .",), re.compile(r"( )\.(?= [A-Z]| ?$)", re.M), WORDCHAR, ""),  # "represent ations . If", "description ."
+    ((" .",), re.compile(r"( )\.[A-Z]\.(?<=\b[A-Z] \.[A-Z]\.)"), None, ""),  # "U .S."
 )
 
 # A period between lower-case words, after a word (or compound) whose last part has four
 # letters or more: an OCR speck unless that part is an abbreviation (shorter ones, "etc.",
 # "cf.", "al.", are left alone).
-STRAY_PERIOD_RE = re.compile(r"(?<![\w.'’-])(?:[a-z]+-)*([a-z]{4,})\.(?= [a-z]{2,}\b)")
+# Found from the period (a literal, fast to scan for), then the word before it is read.
+STRAY_PERIOD_RE = re.compile(r"\.(?= [a-z]{2,}\b)")
+STRAY_PERIOD_WORD_RE = re.compile(r"(?<![\w.'’-])(?:[a-z]+-)*([a-z]{4,})\Z")
 ABBREVIATIONS = frozenset(
     "cent approx incl ibid vols dept govt assoc univ corp inst prof capt cont circ misc resp trans".split()
 )

@@ -22,6 +22,7 @@ from bolcorpus.repair import patterns as P
 from bolcorpus.repair.confusion import best_correction, real_word_correction
 from bolcorpus.repair.engine import Fix, Rule, repair
 from bolcorpus.repair.lexicon import Lexicon
+from bolcorpus.repair.tokens import occurs, type_counts, types
 
 
 def apply_rule(rule: Rule, text: str) -> str:
@@ -115,6 +116,8 @@ def join_hyphenated_linebreaks(
         yield Fix(m.start(), m.end(), "" if join else "-")
     if inline:
         for m in P.INLINE_HYPHEN_RE.finditer(text):
+            if not (m.start() and P.LETTER_RE.match(text, m.start() - 1)):
+                continue
             halves = _halves(text, m)
             if halves and halves[0].isalpha() and halves[1].isalpha() and halves[1][0].islower():
                 if lexicon.zipf(halves[0] + halves[1]) >= min_zipf:
@@ -174,8 +177,11 @@ def unwrap_lines(
             yield Fix(m.start(), m.end(), "\n\n")
         else:
             yield Fix(m.start(), m.end(), " ")
-    for m in P.EDGE_SPACE_RE.finditer(text):
-        yield Fix(m.start(), m.end(), "")
+    lead, trail = len(text) - len(text.lstrip()), len(text.rstrip())
+    if lead:
+        yield Fix(0, lead, "")
+    if lead < trail < len(text):
+        yield Fix(trail, len(text), "")
 
 
 def remove_furniture(
@@ -220,13 +226,16 @@ def fix_punctuation_spacing(text: str) -> Iterator[Fix]:
     >>> apply_rule(fix_punctuation_spacing, "the police. state, per cent. of it, etc. and working-class. movement")
     'the police state, per cent. of it, etc. and working-class movement'
     """
-    for pattern, before, replacement in P.SPACING_FIXES:
+    for needles, pattern, before, replacement in P.SPACING_FIXES:
+        if not any(needle in text for needle in needles):
+            continue
         for m in pattern.finditer(text):
             if before is None or (m.start() and before.match(text, m.start() - 1)):
                 yield Fix(m.start(1), m.end(1), replacement)
     for m in P.STRAY_PERIOD_RE.finditer(text):
-        if m.group(1) not in P.ABBREVIATIONS:
-            yield Fix(m.end(1), m.end(1) + 1, "")
+        word = P.STRAY_PERIOD_WORD_RE.search(text, max(0, m.start() - 64), m.start())
+        if word and word.group(1) not in P.ABBREVIATIONS:
+            yield Fix(m.start(), m.end(), "")
 
 
 def merge_split_words(text: str, *, lexicon: Lexicon, margin: float = 1.5, min_zipf: float = 3.0) -> Iterator[Fix]:
@@ -246,7 +255,7 @@ def merge_split_words(text: str, *, lexicon: Lexicon, margin: float = 1.5, min_z
     """
     # Only a pair with a rare short member or an unknown one can be a split word.
     weak = tuple(sorted(
-        w for w in set(P.LETTERS_RE.findall(text)) if (len(w) <= 2 and lexicon.zipf(w) < 5.0) or not lexicon.known(w)
+        w for w in types(P.LETTERS_RE, text) if (len(w) <= 2 and lexicon.zipf(w) < 5.0) or not lexicon.known(w)
     ))
     if not weak:
         return
@@ -283,10 +292,11 @@ def restore_lost_hyphens(text: str, *, lexicon: Lexicon, min_part_zipf: float = 
     >>> apply_rule(partial(restore_lost_hyphens, lexicon=lex), "workingclass, working-class, working-class, 19691970")
     'working-class, working-class, working-class, 1969-1970'
     """
-    for m in P.YEAR_PAIR_RE.finditer(text):
-        if int(m.group(2)) > int(m.group(1)):
-            yield Fix(m.end(1), m.end(1), "-")
-    counts = Counter(P.COMPOUND_RE.findall(text))  # "working-class" and "workingclass" alike
+    if occurs(P.YEAR_PAIR_RE, text):
+        for m in P.YEAR_PAIR_RE.finditer(text):
+            if int(m.group(2)) > int(m.group(1)):
+                yield Fix(m.end(1), m.end(1), "-")
+    counts = type_counts(P.COMPOUND_RE, text)  # "working-class" and "workingclass" alike
     splits = {}
     for word in counts:
         if len(word) >= 7 and "-" not in word and lexicon.zipf(word) < 2.0:
@@ -323,7 +333,7 @@ def fix_ocr_confusions(text: str, *, lexicon: Lexicon, plain_words: bool = True)
     >>> apply_rule(partial(fix_ocr_confusions, lexicon=Lexicon(), plain_words=False), "for talcing es.5entially")
     'for talcing essentially'
     """
-    tokens = set(P.SUSPECT_TOKEN_RE.findall(text))
+    tokens = types(P.SUSPECT_TOKEN_RE, text)
     if not plain_words:
         tokens = {t for t in tokens if not (t.isalpha() and t.islower())}
     corrections = {t: c for t in tokens if (c := _correct(t, lexicon)) is not None}
@@ -339,8 +349,9 @@ def fix_number_confusions(text: str) -> Iterator[Fix]:
     >>> apply_rule(fix_number_confusions, "l,00l miners in 197O, not Ill")
     '1,001 miners in 1970, not Ill'
     """
-    for m in P.NUMBER_CONFUSION_RE.finditer(text):
-        yield Fix(m.start(), m.end(), m.group().translate(P.NUMBER_FIXES))
+    if occurs(P.NUMBER_CONFUSION_RE, text):
+        for m in P.NUMBER_CONFUSION_RE.finditer(text):
+            yield Fix(m.start(), m.end(), m.group().translate(P.NUMBER_FIXES))
 
 
 def restore_acronyms(
@@ -363,12 +374,13 @@ def restore_acronyms(
     'a corn cob'
     """
     lowered = {a.lower(): a for a in (*acronyms, *lexicon.acronyms) if _zipf(a.lower()) < 4.5}
-    found = [(m, lowered[m.group()]) for m in words_re(tuple(lowered)).finditer(text)]
+    lowered = {a: lowered[a] for a in sorted(lowered.keys() & types(P.LETTERS_RE, text))}
+    found = [] if not lowered else [(m, lowered[m.group()]) for m in words_re(tuple(lowered)).finditer(text)]
     small_caps = any(_zipf(m.group()) < 3.0 for m, _ in found)
     for m, acronym in found:
         if small_caps or _zipf(m.group()) < 3.0:
             yield Fix(m.start(), m.end(), acronym)
-    for phrase in phrases:
+    for phrase in (p for p in phrases if p.lower() in text):
         for m in re.finditer(rf"(?<![\w-]){re.escape(phrase.lower())}(?![\w-])", text):
             yield from (Fix(m.start() + i, m.start() + i + 1, c) for i, c in enumerate(phrase) if c != m.group()[i])
 

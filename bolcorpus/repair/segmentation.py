@@ -30,6 +30,7 @@ from bolcorpus.repair.engine import Fix
 from bolcorpus.repair.language_model import WordModel, word_model
 from bolcorpus.repair.lexicon import Lexicon
 from bolcorpus.repair.rules import words_re
+from bolcorpus.repair.tokens import types
 
 # A run of letter-only words separated by single spaces (not across punctuation or lines).
 RUN_RE = re.compile(r"(?<![\w'’.-])[^\W\d_]+(?: [^\W\d_]+)*(?![\w'’-])(?!\.\w)")
@@ -50,7 +51,7 @@ def resegment_words(
     garbled word can often be cut into two rare words ("altempt" → "al tempt"). A lone
     token is left to ``repair.context.v1``, which weighs splits against corrections.
     """
-    fragments = tuple(sorted({w for w in set(WORD_RE.findall(text)) if _fragment(w, lexicon)}))
+    fragments = tuple(sorted({w for w in types(WORD_RE, text) if _fragment(w, lexicon)}))
     if not fragments:
         return
     model = word_model(lexicon)
