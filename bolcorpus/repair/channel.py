@@ -10,7 +10,7 @@ same units. Any other edit costs :data:`EDIT_COST`.
 >>> channel = Channel([("o", "e", 2074, 1.1)])
 >>> channel.cost("tho", "the") < channel.cost("tho", "two")
 True
->>> "the" in channel.variants("tho")
+>>> {"the", "tho"} <= channel.words("tho", 1, Lexicon())
 True
 """
 
@@ -28,6 +28,7 @@ from rapidfuzz.distance import Levenshtein
 
 from bolcorpus.errors import BolcorpusError
 from bolcorpus.repair.confusion import ocr_cost
+from bolcorpus.repair.lexicon import Lexicon
 from bolcorpus.repair.patterns import CONFUSIONS
 
 EDIT_COST = 3.5  # log10: an edit the table does not list (about one in 3,000 characters)
@@ -68,9 +69,13 @@ class Channel:
         """log10 cost of ``candidate`` printed as ``observed`` (case-folded)."""
         return _cost(self, observed.lower(), candidate.lower(), limit)
 
-    def variants(self, observed: str, depth: int = 2) -> frozenset[str]:
-        """``observed`` (lower case) with up to ``depth`` cheap confusions undone."""
-        return _variants(self, observed, depth)
+    def words(self, observed: str, depth: int, lexicon: Lexicon) -> frozenset[str]:
+        """The dictionary words that ``observed`` (lower case) is with up to ``depth`` cheap confusions undone.
+
+        The confusions are undone left to right (a second may undo what the first made),
+        and a path is followed only while what it has made so far begins some dictionary word.
+        """
+        return _words(self, observed, depth, lexicon)
 
 
 def learn_channel(pairs: Iterable[tuple[str, str]], *, min_count: int = MIN_COUNT) -> list[Row]:
@@ -174,7 +179,7 @@ def _confusions(printed: str, meant: str) -> Iterator[tuple[str, str]]:
 def channel_caches_clear() -> None:
     """Forget the costs and variants computed so far (the tables stay loaded)."""
     _cost.cache_clear()
-    _variants.cache_clear()
+    _words.cache_clear()
 
 
 @lru_cache(maxsize=8)
@@ -188,16 +193,22 @@ def _cost(channel: Channel, observed: str, candidate: str, limit: float) -> floa
 
 
 @lru_cache(maxsize=65_536)
-def _variants(channel: Channel, observed: str, depth: int) -> frozenset[str]:
-    out = {observed}
-    frontier = {observed}
-    for _ in range(depth):
-        nxt = set()
-        for word in frontier:
-            for i, ch in enumerate(word):
-                for src, dst in channel._cheap.get(ch, ()):
-                    if word.startswith(src, i):
-                        nxt.add(word[:i] + dst + word[i + len(src) :])
-        out |= nxt
-        frontier = nxt
-    return frozenset(out)
+def _words(channel: Channel, observed: str, depth: int, lexicon: Lexicon) -> frozenset[str]:
+    dictionary, prefixes = lexicon.dictionary(), lexicon.prefixes()
+    found = set()
+    # (what is made, what is left to read, confusions left): a confusion rewrites the
+    # head of what is left, so a second one may apply to what the first one made.
+    paths = [("", observed, depth)]
+    while paths:
+        made, rest, left = paths.pop()
+        if not rest:
+            if made in dictionary:
+                found.add(made)
+            continue
+        if made + rest[0] in prefixes:
+            paths.append((made + rest[0], rest[1:], left))
+        if left:
+            for src, dst in channel._cheap.get(rest[0], ()):
+                if rest.startswith(src) and (left > 1 or made + dst in prefixes):
+                    paths.append((made, dst + rest[len(src) :], left - 1))
+    return frozenset(found)

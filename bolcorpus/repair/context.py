@@ -41,7 +41,6 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterator
-from functools import lru_cache
 from typing import NamedTuple
 
 from rapidfuzz import process
@@ -65,7 +64,7 @@ TOKEN_START, TOKEN_END = rf"(?<![\w~£µ.,:/'’{NOISE}-])", rf"(?![\w~£µ'’{
 TOKEN_BODY = rf"[{NOISE}]?[^\W\d_]+(?:[{NOISE}][^\W\d_]+)*"
 TOKEN_RE = re.compile(rf"{TOKEN_START}{TOKEN_BODY}{TOKEN_END}")
 # Token types are counted without the boundaries (a third of the time); the boundaries
-# apply where a type that may change is looked for (:func:`_occurrences`).
+# apply where a type that may change is looked for.
 TYPE_RE = re.compile(TOKEN_BODY)
 # The word before a token (up to NEIGHBOUR_REACH characters back) and after it, across spaces only.
 LEFT_RE = re.compile(r"(?<![\w'’.-])([^\W\d_]+)[ \t]+\Z")
@@ -154,7 +153,9 @@ def decide(
     log_error, log_right = math.log10(error_rate / CHANNEL_ERROR_RATE), math.log10(1 - error_rate)
     out: list[Decision] = []
     corrected: dict[int, str] = {}  # end offset of a corrected word → its last word, for the next one's context
-    for m in _occurrences(tuple(sorted(open_types))).finditer(text):
+    for m in TOKEN_RE.finditer(text):
+        if m.group() not in open_types:
+            continue
         token, lower = m.group(), m.group().lower()
         if lower in CAPITAL_I_WORDS:
             if _capital_i_inside_sentence(token, text, m):
@@ -245,13 +246,6 @@ def _capital_i_inside_sentence(token: str, text: str, m: re.Match[str]) -> bool:
     return before >= 0 and (text[before].islower() or text[before].isdigit() or text[before] in ",;")
 
 
-@lru_cache(maxsize=256)
-def _occurrences(types: tuple[str, ...]) -> re.Pattern[str]:
-    """Where the tokens ``types`` stand in a text, delimited as :data:`TOKEN_RE` delimits tokens."""
-    alternation = "|".join(map(re.escape, sorted(types, key=len, reverse=True)))
-    return re.compile(rf"{TOKEN_START}(?:{alternation}){TOKEN_END}")
-
-
 def _is_function_word(word: str, lexicon: Lexicon) -> bool:
     return len(word) <= 4 and lexicon.zipf(word) >= FUNCTION_WORD_ZIPF
 
@@ -282,13 +276,13 @@ def _find_candidates(lower: str, lexicon: Lexicon, channel: Channel) -> tuple[tu
     if lexicon.known(lower) and zipf >= RARE_WORD_ZIPF:
         if zipf >= REAL_WORD_MAX_ZIPF or lower in lexicon.terms or len(lower) < 2:
             return ()
-        found = {c for c in channel.variants(lower, 1) if c in dictionary and lexicon.zipf(c) >= zipf + REAL_WORD_GAIN}
+        found = {c for c in channel.words(lower, 1, lexicon) if lexicon.zipf(c) >= zipf + REAL_WORD_GAIN}
     elif lower in lexicon.terms:
         return ()
     else:
         if len(lower) < 2:
             return ()
-        found = {c for c in channel.variants(lower, 2 if len(lower) <= MAX_DEPTH_TWO else 1) if c in dictionary}
+        found = set(channel.words(lower, 2 if len(lower) <= MAX_DEPTH_TWO else 1, lexicon))
         if len(lower) >= 4:
             found |= set(lexicon.near(lower, 2, closest=CLOSEST))
         if any(ch in JUNK_CHARS for ch in lower):

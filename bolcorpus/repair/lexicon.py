@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -39,6 +40,7 @@ class Lexicon:
         self._zipf: dict[str, float] = {}  # memo: every rule asks about the same words
         self._known: dict[str, bool] = {}
         self._dictionary: frozenset[str] | None = None
+        self._prefixes: frozenset[str] | None = None
         self.corrections: dict[tuple[Any, ...], Any] = {}  # memo of the rules that correct with this lexicon
 
     @classmethod
@@ -80,6 +82,15 @@ class Lexicon:
             return True
         return (word if word.isascii() else _fold(word)) in self.terms  # terms are folded: "lechín"
 
+    def begins_word(self, prefix: str) -> bool:
+        """Whether some word :meth:`listed` begins with the lower-case ``prefix``.
+
+        >>> Lexicon().begins_word("transf"), Lexicon().begins_word("xqz")
+        (True, False)
+        """
+        words = _listed_words(self.terms)
+        return any(_begins(words, p) for p in ((prefix,) if prefix.isascii() else (prefix, _fold(prefix))))
+
     def zipf_spanish(self, word: str) -> float:
         """Zipf frequency of ``word`` in Spanish (the corpus quotes Spanish often)."""
         return _zipf(word.lower(), "es")
@@ -109,6 +120,12 @@ class Lexicon:
         if self._dictionary is None:
             self._dictionary = _dictionary() | self.terms
         return self._dictionary
+
+    def prefixes(self) -> frozenset[str]:
+        """Every beginning of a :meth:`dictionary` word, the empty one and the words included."""
+        if self._prefixes is None:
+            self._prefixes = frozenset(w[:i] for w in self.dictionary() for i in range(len(w) + 1))
+        return self._prefixes
 
     def near(self, word: str, max_distance: int = 2, *, closest: bool = False) -> list[str]:
         """Dictionary words within ``max_distance`` plain edits (SymSpell single-word lookup).
@@ -152,6 +169,17 @@ def _zipf(word: str, lang: str = "en") -> float:
 @lru_cache(maxsize=4)
 def _frequencies(lang: str) -> dict[str, float]:
     return get_frequency_dict(lang)
+
+
+@lru_cache(maxsize=4)
+def _listed_words(terms: frozenset[str]) -> list[str]:
+    """wordfreq's English words and the (folded) curated terms, sorted: prefixes are looked up by bisection."""
+    return sorted(_frequencies("en").keys() | terms)
+
+
+def _begins(words: list[str], prefix: str) -> bool:
+    i = bisect_left(words, prefix)
+    return i < len(words) and words[i].startswith(prefix)
 
 
 @lru_cache(maxsize=1)

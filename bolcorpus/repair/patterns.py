@@ -57,6 +57,9 @@ ABBREVIATIONS = frozenset(
 
 # --- words -------------------------------------------------------------------------
 LETTERS_RE = re.compile(r"[^\W\d_]+")
+# Two words of letters separated by a space; the second is looked at, not taken, so
+# each word is the left one of the next pair.
+WORD_PAIR_RE = re.compile(r"\b([^\W\d_]+) (?=([^\W\d_]+)\b)")
 # First halves of compounds that keep a hyphen even when short ("anti-imperialist").
 COMPOUND_PREFIXES = frozenset({"anti", "pro", "non", "neo", "pre", "post", "ultra", "semi", "self", "mid", "ex"})
 YEAR_PAIR_RE = re.compile(r"\b(1[5-9]\d\d|20\d\d)(1[5-9]\d\d|20\d\d)\b")

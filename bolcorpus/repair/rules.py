@@ -254,12 +254,11 @@ def merge_split_words(text: str, *, lexicon: Lexicon, margin: float = 1.5, min_z
     'it may be a new per cent; a general strike'
     """
     # Only a pair with a rare short member or an unknown one can be a split word.
-    weak = tuple(sorted(
-        w for w in types(P.LETTERS_RE, text) if (len(w) <= 2 and lexicon.zipf(w) < 5.0) or not lexicon.known(w)
-    ))
+    weak = {w for w in types(P.LETTERS_RE, text) if (len(w) <= 2 and lexicon.zipf(w) < 5.0) or not lexicon.known(w)}
     if not weak:
         return
-    pairs = {(m.start(), m.group(1), m.group(2)) for rx in _pairs_with(weak) for m in rx.finditer(text)}
+    found = P.WORD_PAIR_RE.finditer(text)
+    pairs = {(m.start(), m.group(1), m.group(2)) for m in found if m.group(1) in weak or m.group(2) in weak}
     merges = []  # (gain, start, end of the pair, gap)
     for start, left, right in pairs:
         if not right[0].islower() or (start and text[start - 1] in "'’"):
@@ -450,13 +449,6 @@ def _looks_damaged(counts: Counter[str], lexicon: Lexicon, *, threshold: float =
     words = {w: n for w, n in counts.items() if len(w) >= 3 and "-" not in w}
     unknown = sum(n for w, n in words.items() if not lexicon.known(w))
     return unknown >= 2 and unknown / sum(words.values()) >= threshold
-
-
-@lru_cache(maxsize=64)
-def _pairs_with(words: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """Patterns for pairs of space-separated words whose right, or left, word is in ``words``."""
-    alternation = "|".join(map(re.escape, words))
-    return (re.compile(rf"(?=\b([^\W\d_]+) ({alternation})\b)"), re.compile(rf"(?=\b({alternation}) ([^\W\d_]+)\b)"))
 
 
 @lru_cache(maxsize=64)

@@ -29,7 +29,6 @@ from typing import NamedTuple
 from bolcorpus.repair.engine import Fix
 from bolcorpus.repair.language_model import WordModel, word_model
 from bolcorpus.repair.lexicon import Lexicon
-from bolcorpus.repair.rules import words_re
 from bolcorpus.repair.tokens import types
 
 # A run of letter-only words separated by single spaces (not across punctuation or lines).
@@ -51,16 +50,17 @@ def resegment_words(
     garbled word can often be cut into two rare words ("altempt" → "al tempt"). A lone
     token is left to ``repair.context.v1``, which weighs splits against corrections.
     """
-    fragments = tuple(sorted({w for w in types(WORD_RE, text) if _fragment(w, lexicon)}))
+    fragments = {w for w in types(WORD_RE, text) if _fragment(w, lexicon)}
     if not fragments:
         return
     model = word_model(lexicon)
-    has_fragment = words_re(fragments)
     for run in RUN_RE.finditer(text):
-        if " " not in run.group() or not has_fragment.search(run.group()):
+        if " " not in run.group():
             continue
         words = run.group().split(" ")
-        suspects = [i for i, w in enumerate(words) if _fragment(w, lexicon)]
+        if fragments.isdisjoint(words):
+            continue
+        suspects = [i for i, w in enumerate(words) if w in fragments]
         done = -1
         for i in suspects:
             if i <= done:
@@ -122,18 +122,24 @@ def _segment(
     n = len(letters)
     beams: list[list[_Entry]] = [[] for _ in range(n + 1)]
     beams[0] = [_Entry(0.0, 0, None)]
-    for j in range(1, n + 1):
-        found = []
-        for i in range(max(0, j - MAX_WORD), j):
+    for i in range(n):
+        # Every word starting at ``i`` extends the best segmentations of the letters before it;
+        # those are complete now (every word ending at ``i`` started before it).
+        beams[i] = sorted(beams[i], key=lambda e: -e.score)[:BEAM]
+        if not beams[i]:
+            continue
+        for j in range(i + 1, min(n, i + MAX_WORD) + 1):
             piece = lower[i:j]
-            if not beams[i] or not _proposable(letters[i:j], piece, model.lexicon):
+            if not model.lexicon.begins_word(piece):
+                break
+            if not _proposable(letters[i:j], piece, model.lexicon):
                 continue
             joined, added = _changes(i, j, spaces)
             cost = model.unigram(piece) - join_cost * joined - split_cost * added
             for entry in beams[i]:
                 bigram = model.pmi(lower[entry.start : i], piece) if i else 0.0
-                found.append(_Entry(entry.score + cost + bigram, i, entry))
-        beams[j] = sorted(found, key=lambda e: -e.score)[:BEAM]
+                beams[j].append(_Entry(entry.score + cost + bigram, i, entry))
+    beams[n] = sorted(beams[n], key=lambda e: -e.score)[:BEAM]
     if not beams[n]:
         return None
     cuts, entry = [], beams[n][0]

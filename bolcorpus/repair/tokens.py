@@ -17,26 +17,30 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from functools import lru_cache
 
 
 def type_counts(pattern: re.Pattern[str], text: str) -> Counter[str]:
     """``Counter(pattern.findall(text))``, for a pattern with no groups that never matches whitespace."""
     out: Counter[str] = Counter()
+    matches = _matcher(pattern)
     for chunk, n in chunks(text).items():
-        for match in _matches(pattern, chunk):
+        for match in matches(chunk):
             out[match] += n
     return out
 
 
 def types(pattern: re.Pattern[str], text: str) -> set[str]:
     """``set(pattern.findall(text))``, for a pattern with no groups that never matches whitespace."""
-    return {match for chunk in chunks(text) for match in _matches(pattern, chunk)}
+    matches = _matcher(pattern)
+    return {match for chunk in chunks(text) for match in matches(chunk)}
 
 
 def occurs(pattern: re.Pattern[str], text: str) -> bool:
     """Whether ``pattern`` matches in ``text``, for a pattern that never matches whitespace."""
-    return any(_matches(pattern, chunk) for chunk in chunks(text))
+    matches = _matcher(pattern)
+    return any(matches(chunk) for chunk in chunks(text))
 
 
 @lru_cache(maxsize=2)  # the rules of a pass ask about the same text
@@ -45,6 +49,12 @@ def chunks(text: str) -> Counter[str]:
     return Counter(text.split())
 
 
-@lru_cache(maxsize=1 << 17)  # chunks recur from document to document
-def _matches(pattern: re.Pattern[str], chunk: str) -> tuple[str, ...]:
-    return tuple(pattern.findall(chunk))
+@lru_cache(maxsize=64)
+def _matcher(pattern: re.Pattern[str]) -> Callable[[str], tuple[str, ...]]:
+    """``pattern.findall`` of a chunk, remembered: chunks recur from document to document."""
+
+    @lru_cache(maxsize=1 << 16)
+    def matches(chunk: str) -> tuple[str, ...]:
+        return tuple(pattern.findall(chunk))
+
+    return matches
