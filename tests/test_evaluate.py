@@ -275,3 +275,5 @@ def test_ablation_leaves_out_one_part_at_a_time(project: Path) -> None:
     without = ABLATIONS["no context rule"][1](config)
     assert "repair.context.v1" not in without.rules and "plain_words" not in without.options["repair.confusions.v1"]
     assert ABLATIONS["hand channel"][1](config).channel is None
+    undamaged = ABLATIONS["no damaged-text mode"][1](config).options
+    assert undamaged["repair.context.v1"]["damaged_rate"] == undamaged["repair.segmentation.v1"]["damaged_rate"] == 1.0

@@ -171,3 +171,17 @@ def test_segmentation(raw: str, expected: str) -> None:
 ])
 def test_spacing_and_hyphen_rules(rule, raw: str, expected: str) -> None:  # type: ignore[no-untyped-def]
     assert apply_rule(rule, raw) == expected
+
+
+def test_damaged_text_questions_common_real_words_and_rare_fragments() -> None:
+    lexicon, channel = Lexicon(), Channel([("b", "h", 50, 1.05), ("l", "t", 50, 1.4)])
+    damaged = "Tbe rnen bad been directed al the a ction of tbe off icers, tbe strilce wns lost."
+    rule = partial(correct_in_context, lexicon=lexicon, channel=channel)
+    fixed = apply_rule(rule, damaged)
+    assert "had been" in fixed and "directed at the" in fixed
+    assert "bad been" in apply_rule(partial(rule, damaged_rate=1.0), damaged)  # the same text, not questioned
+    clean = "For a long time the bad weather had been a problem, and he sat al fresco."
+    assert apply_rule(rule, clean) == clean  # a clean text keeps its common words
+    segment = partial(resegment_words, lexicon=lexicon)
+    assert "action of the officers" in apply_rule(segment, damaged.replace("tbe", "the"))
+    assert "a ction" in apply_rule(partial(segment, damaged_rate=1.0), damaged.replace("tbe", "the"))

@@ -342,10 +342,10 @@ def _without_rule(rule: str, *, reset: tuple[str, str] | None = None) -> Variant
     return variant
 
 
-def _context_options(**changed: Any) -> Variant:
-    """The config with some options of the context rule changed."""
+def _context_options(*, rules: tuple[str, ...] = (CONTEXT_RULE,), **changed: Any) -> Variant:
+    """The config with some options of the context rule (or of ``rules``) changed."""
     def variant(config: RepairConfig) -> RepairConfig:
-        merged = {**config.options, CONTEXT_RULE: {**config.options.get(CONTEXT_RULE, {}), **changed}}
+        merged = {**config.options, **{r: {**config.options.get(r, {}), **changed} for r in rules if r in config.rules}}
         return config.model_copy(update={"options": merged})
     return variant
 
@@ -358,6 +358,8 @@ ABLATIONS: dict[str, tuple[str, Variant]] = {  # name: (what is left out, the co
     "no bigrams": ("the bigram model (unigrams alone)", _context_options(use_bigrams=False)),
     "no document model": ("the document's own names", _context_options(use_document=False)),
     "no splits": ("splitting run-together words (context rule)", _context_options(split_words=False)),
+    "no damaged-text mode": ("questioning common real words and rare fragments in damaged text",
+                             _context_options(rules=(CONTEXT_RULE, SEGMENTATION_RULE), damaged_rate=1.0)),
     "no segmentation rule": (SEGMENTATION_RULE, _without_rule(SEGMENTATION_RULE)),
     "hand channel": ("the learned channel (hand-made confusions only)",
                      lambda config: config.model_copy(update={"channel": None})),

@@ -13,6 +13,9 @@ by ``threshold`` (log10 units); one that wins by less is left alone and reported
   edits) and, for junk characters, from the dictionary by wildcard.
 - **Real words** ("tho", "bo", "Arm") get only much more common words one cheap confusion
   away, so a correct word needs strong context to move; common words are never questioned.
+  In a damaged text (``P(error)`` at least :data:`DAMAGED_RATE`) words up to Zipf 6 get
+  every word at least as common one cheap confusion away ("bad been" → "had been",
+  "directed al the" → "directed at the").
 - **Run-together words** ("persentence", "VMand") are split into two words when the
   split beats every correction; a split of two long words that the bigrams do not know
   is left to ``repair.lost_hyphens.v1`` ("militaryrightist").
@@ -41,7 +44,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -49,7 +52,7 @@ from rapidfuzz.distance import Levenshtein
 from bolcorpus.repair.channel import Channel
 from bolcorpus.repair.confusion import wildcard_matches
 from bolcorpus.repair.engine import Fix
-from bolcorpus.repair.language_model import WordModel, word_model
+from bolcorpus.repair.language_model import DAMAGED_RATE, WordModel, damage_rate, word_model
 from bolcorpus.repair.lexicon import Lexicon
 from bolcorpus.repair.patterns import CAPITAL_I_WORDS, JUNK_CHARS
 from bolcorpus.repair.tokens import type_counts
@@ -71,12 +74,14 @@ LEFT_RE = re.compile(r"(?<![\w'’.-])([^\W\d_]+)[ \t]+\Z")
 RIGHT_RE = re.compile(r"[ \t]+([^\W\d_]+)(?![\w'’-])")
 NEIGHBOUR_REACH = 40
 DEFAULT_THRESHOLD = 0.5  # log10: a correction must be about three times likelier than the token as it is
-MIN_ERROR_RATE, MAX_ERROR_RATE = 0.001, 0.25  # the prior chance that a word is damaged
-ERR_FACTOR = 2.0  # the share of damaged words is about twice the share of non-words
 CHANNEL_ERROR_RATE = 0.25  # the damage of the text the channel was learned on (Overproof: WER 29 %)
 CLOSEST = True  # SymSpell: only the closest words (faster), not all within two edits
 REAL_WORD_MAX_ZIPF = 5.0  # real words as common as this are never questioned
 REAL_WORD_GAIN = 1.0  # a real word's candidates are this much more common (Zipf)
+# In a damaged text (see DAMAGED_RATE) real words up to this common ("bad", "al") may be
+# read as a word at least as common one cheap confusion away ("had", "at").
+DAMAGED_REAL_WORD_MAX_ZIPF = 6.0
+DAMAGED_REAL_WORD_GAIN = 0.0
 RARE_WORD_ZIPF = 3.5  # a word rarer than this gets every candidate a non-word gets ("ii", "prc")
 FUNCTION_WORD_ZIPF = 5.5  # a split part of one or two letters must be this common ("of", "in")
 SPLIT_PART_ZIPF = 3.0  # each part of a split is at least this common
@@ -102,7 +107,7 @@ class Decision(NamedTuple):
 
 def correct_in_context(
     text: str, *, lexicon: Lexicon, channel: Channel, threshold: float = DEFAULT_THRESHOLD, split_words: bool = True,
-    use_bigrams: bool = True, use_document: bool = True,
+    use_bigrams: bool = True, use_document: bool = True, damaged_rate: float = DAMAGED_RATE,
 ) -> Iterator[Fix]:
     """Replace tokens whose best correction wins by ``threshold`` (log10) in context.
 
@@ -110,16 +115,17 @@ def correct_in_context(
         threshold: the margin (log10) a correction must win by; lower corrects more.
         split_words: also split run-together words.
         use_bigrams, use_document: the parts of the word model (for ablations).
+        damaged_rate: from this ``P(error)`` on, common real words are questioned too.
     """
     for d in decide(text, lexicon=lexicon, channel=channel, split_words=split_words,
-                    use_bigrams=use_bigrams, use_document=use_document):
+                    use_bigrams=use_bigrams, use_document=use_document, damaged_rate=damaged_rate):
         if d.margin >= threshold:
             yield Fix(d.start, d.end, d.replacement)
 
 
 def doubtful_tokens(
     text: str, *, lexicon: Lexicon, channel: Channel, threshold: float = DEFAULT_THRESHOLD, doubt: float = 1.0,
-    **options: bool,
+    **options: Any,
 ) -> list[Decision]:
     """Tokens whose correction wins, but by less than ``threshold`` (and at least ``threshold - doubt``).
 
@@ -131,14 +137,18 @@ def doubtful_tokens(
 
 def decide(
     text: str, *, lexicon: Lexicon, channel: Channel, split_words: bool = True, use_bigrams: bool = True,
-    use_document: bool = True,
+    use_document: bool = True, damaged_rate: float = DAMAGED_RATE,
 ) -> list[Decision]:
     """Every token whose best reading is not itself, with the margin by which that reading wins."""
     counts = type_counts(TYPE_RE, text)
     # Most tokens have no candidate and are no "In": decide that once per type, and look
     # at nothing else of a text where no type is open.
-    memo = lexicon.corrections.setdefault(("open", channel, split_words), {})
-    open_types = {t for t in counts if memo.get(t) is not False and _open(t, lexicon, channel, split_words, memo)}
+    error_rate = damage_rate(counts, lexicon)
+    damaged = error_rate >= damaged_rate
+    memo = lexicon.corrections.setdefault(("open", channel, split_words, damaged), {})
+    open_types = {
+        t for t in counts if memo.get(t) is not False and _open(t, lexicon, channel, split_words, damaged, memo)
+    }
     model = word_model(lexicon)
     near_names: dict[str, tuple[tuple[str, float], ...]] = {}
     if use_document:
@@ -147,8 +157,6 @@ def decide(
         open_types |= set(near_names)
     if not open_types:
         return []
-    unknown = sum(n for t, n in counts.items() if len(t) > 2 and t.islower() and not lexicon.known(t))  # not names
-    error_rate = min(MAX_ERROR_RATE, max(MIN_ERROR_RATE, ERR_FACTOR * unknown / max(1, counts.total())))
     # The channel's costs were learned on text this damaged: scale them to this text's damage.
     log_error, log_right = math.log10(error_rate / CHANNEL_ERROR_RATE), math.log10(1 - error_rate)
     out: list[Decision] = []
@@ -161,7 +169,7 @@ def decide(
             if _capital_i_inside_sentence(token, text, m):
                 out.append(Decision(m.start(), m.end(), token, lower, math.inf))
             continue
-        candidates = _candidates(lower, lexicon, channel) + near_names.get(token, ())
+        candidates = _candidates(lower, lexicon, channel, damaged) + near_names.get(token, ())
         splits = _splits(lower, lexicon) if split_words and not lexicon.known(token) else ()
         left = right = None
         if use_bigrams:
@@ -216,21 +224,23 @@ def _spaced(a: str, b: str, model: WordModel) -> bool:
     return min(len(a), len(b)) <= SHORT_PART or common or model.pmi(a, b) > 0
 
 
-def _open(token: str, lexicon: Lexicon, channel: Channel, split_words: bool, memo: dict[str, bool]) -> bool:
+def _open(
+    token: str, lexicon: Lexicon, channel: Channel, split_words: bool, damaged: bool, memo: dict[str, bool]
+) -> bool:
     """Whether a token type may change at all: "In", "Is", …, or a word with candidates (``memo``ised)."""
     found = memo.get(token)
     if found is None:
-        found = memo[token] = _find_open(token, lexicon, channel, split_words)
+        found = memo[token] = _find_open(token, lexicon, channel, split_words, damaged)
     return found
 
 
-def _find_open(token: str, lexicon: Lexicon, channel: Channel, split_words: bool) -> bool:
+def _find_open(token: str, lexicon: Lexicon, channel: Channel, split_words: bool, damaged: bool) -> bool:
     lower = token.lower()
     if lower in CAPITAL_I_WORDS:
         return token[0].isupper()
     if not _wordlike(token):  # "TEXTRACT", "LCTs": acronyms and names
         return False
-    return bool(_candidates(lower, lexicon, channel)) or (
+    return bool(_candidates(lower, lexicon, channel, damaged)) or (
         split_words and not lexicon.known(token) and bool(_splits(lower, lexicon))
     )
 
@@ -261,22 +271,25 @@ def _cased(word: str, token: str, lexicon: Lexicon) -> str:
     return word
 
 
-def _candidates(lower: str, lexicon: Lexicon, channel: Channel) -> tuple[tuple[str, float], ...]:
+def _candidates(lower: str, lexicon: Lexicon, channel: Channel, damaged: bool) -> tuple[tuple[str, float], ...]:
     """Candidate words for a token with their channel costs (cached per token)."""
-    key = (lower, channel)
+    key = (lower, channel, damaged)
     found = lexicon.corrections.get(key)
     if found is None:
-        found = lexicon.corrections[key] = _find_candidates(lower, lexicon, channel)
+        found = lexicon.corrections[key] = _find_candidates(lower, lexicon, channel, damaged)
     return found
 
 
-def _find_candidates(lower: str, lexicon: Lexicon, channel: Channel) -> tuple[tuple[str, float], ...]:
+def _find_candidates(lower: str, lexicon: Lexicon, channel: Channel, damaged: bool) -> tuple[tuple[str, float], ...]:
     dictionary = lexicon.dictionary()
     zipf = lexicon.zipf(lower)
     if lexicon.known(lower) and zipf >= RARE_WORD_ZIPF:
-        if zipf >= REAL_WORD_MAX_ZIPF or lower in lexicon.terms or len(lower) < 2:
+        cap, gain = (
+            (DAMAGED_REAL_WORD_MAX_ZIPF, DAMAGED_REAL_WORD_GAIN) if damaged else (REAL_WORD_MAX_ZIPF, REAL_WORD_GAIN)
+        )
+        if zipf >= cap or lower in lexicon.terms or len(lower) < 2:
             return ()
-        found = {c for c in channel.words(lower, 1, lexicon) if lexicon.zipf(c) >= zipf + REAL_WORD_GAIN}
+        found = {c for c in channel.words(lower, 1, lexicon) if lexicon.zipf(c) >= zipf + gain}
     elif lower in lexicon.terms:
         return ()
     else:

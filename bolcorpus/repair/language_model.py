@@ -42,6 +42,9 @@ OOV_LOGP_PER_CHAR = -0.5  # ... and the less likely the longer it is (a letter m
 DOC_MIN_COUNT = 3  # a word the document uses this often counts as one of its words
 DOC_WEIGHT = 0.1  # its document frequency, times this, is a floor to its probability
 DOC_MAX_ZIPF = 3.0  # only names the English lists hardly know
+MIN_ERROR_RATE, MAX_ERROR_RATE = 0.001, 0.25  # the prior chance that a word is damaged
+ERR_FACTOR = 2.0  # the share of damaged words is about twice the share of non-words
+DAMAGED_RATE = 0.02  # a text this damaged has real-word errors and split words worth looking for
 
 
 class WordModel:
@@ -136,3 +139,16 @@ def word_model(lexicon: Lexicon) -> WordModel:
     if model is None or model.lexicon is not lexicon:
         model = _MODELS[id(lexicon)] = WordModel.default(lexicon)
     return model
+
+
+def damage_rate(counts: Counter[str], lexicon: Lexicon) -> float:
+    """The prior chance that a word of a text (its word ``counts``) is damaged.
+
+    About twice the share of its lower-case words of three letters or more that no list
+    knows (names are left out), within ``[MIN_ERROR_RATE, MAX_ERROR_RATE]``.
+
+    >>> damage_rate(Counter({"the": 8, "tbe": 2}), Lexicon())
+    0.25
+    """
+    unknown = sum(n for t, n in counts.items() if len(t) > 2 and t.islower() and not lexicon.known(t))
+    return min(MAX_ERROR_RATE, max(MIN_ERROR_RATE, ERR_FACTOR * unknown / max(1, counts.total())))

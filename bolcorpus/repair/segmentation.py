@@ -8,7 +8,9 @@ word with the one before), so that pieces join the word they belong to and a wor
 into its neighbour's piece is cut where the words are. Every space removed or added has a
 cost; the new segmentation replaces the old one when it scores ``threshold`` better
 (log10) and has fewer words (a lone run-together token, "dialoguesare", is the context
-rule's). Only known words are proposed; letters and case are kept.
+rule's). Only known words are proposed; letters and case are kept. In a damaged text
+(:data:`~bolcorpus.repair.language_model.DAMAGED_RATE`) a rare word counts as a
+fragment too: "a ction" and "off icers" are made of words that wordfreq knows.
 
 >>> from functools import partial
 >>> from bolcorpus.repair.rules import apply_rule
@@ -27,9 +29,9 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from bolcorpus.repair.engine import Fix
-from bolcorpus.repair.language_model import WordModel, word_model
+from bolcorpus.repair.language_model import DAMAGED_RATE, WordModel, damage_rate, word_model
 from bolcorpus.repair.lexicon import Lexicon
-from bolcorpus.repair.tokens import types
+from bolcorpus.repair.tokens import type_counts
 
 # A run of letter-only words separated by single spaces (not across punctuation or lines).
 RUN_RE = re.compile(r"(?<![\w'’.-])[^\W\d_]+(?: [^\W\d_]+)*(?![\w'’-])(?!\.\w)")
@@ -38,19 +40,24 @@ WINDOW = 3  # words on each side of a fragment that may join it
 MAX_WORD = 24  # letters of the longest word proposed
 BEAM = 4  # segmentations kept per position
 SINGLE_LETTERS = frozenset("aAI")  # the only one-letter words of English
+RARE_ZIPF = 3.5  # in a damaged text a lower-case word rarer than this may be a fragment ("a ction", "off icers")
 
 
 def resegment_words(
-    text: str, *, lexicon: Lexicon, threshold: float = 1.0, join_cost: float = 0.5, split_cost: float = 2.5
+    text: str, *, lexicon: Lexicon, threshold: float = 1.0, join_cost: float = 0.5, split_cost: float = 2.5,
+    damaged_rate: float = DAMAGED_RATE,
 ) -> Iterator[Fix]:
     """Resegment the runs of words around fragments that are no words, joining at least two.
 
     A space removed costs ``join_cost`` and one added ``split_cost`` (log10): in OCR a
     fragment is more often a piece of a split word than words run together, and a
     garbled word can often be cut into two rare words ("altempt" → "al tempt"). A lone
-    token is left to ``repair.context.v1``, which weighs splits against corrections.
+    token is left to ``repair.context.v1``, which weighs splits against corrections. From
+    a damage of ``damaged_rate`` on, rare words count as fragments too.
     """
-    fragments = {w for w in types(WORD_RE, text) if _fragment(w, lexicon)}
+    counts = type_counts(WORD_RE, text)
+    rare = RARE_ZIPF if damage_rate(counts, lexicon) >= damaged_rate else 0.0
+    fragments = {w for w in counts if _fragment(w, lexicon, rare)}
     if not fragments:
         return
     model = word_model(lexicon)
@@ -78,10 +85,12 @@ def resegment_words(
                 done = hi - 1
 
 
-def _fragment(word: str, lexicon: Lexicon) -> bool:
-    """A word that is no word: a piece of a split word, or words run together."""
+def _fragment(word: str, lexicon: Lexicon, rare: float) -> bool:
+    """A piece of a split word, or words run together: no word, or a lower-case one rarer than ``rare``."""
     if len(word) == 1:
         return word not in SINGLE_LETTERS
+    if word.islower() and lexicon.zipf(word) < rare:
+        return True
     return (word.islower() or word.istitle()) and not lexicon.known(word)
 
 
