@@ -16,6 +16,7 @@ True
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from functools import lru_cache
 
@@ -175,11 +176,29 @@ def _variants(observed: str, depth: int = 2) -> frozenset[str]:
 
 
 def wildcard_matches(observed: str, dictionary: frozenset[str]) -> set[str]:
-    """Dictionary words that ``observed`` matches with each junk character read as one to four letters."""
+    """Dictionary words that ``observed`` matches with each junk character read as one to four letters.
+
+    Only the words that begin as ``observed`` begins before its first junk character are
+    tried (found by bisection); a token that begins with junk is matched against all.
+
+    >>> sorted(wildcard_matches("th~t", frozenset({"that", "threat", "thus", "than"})))
+    ['that', 'threat']
+    """
     pattern = "".join(r"\w{1,4}" if ch in JUNK_CHARS else re.escape(ch) for ch in observed)
-    return set(re.findall(rf"^{pattern}$", _joined(dictionary), flags=re.M))
+    prefix = re.split(f"[{re.escape(JUNK_CHARS)}]", observed, maxsplit=1)[0]
+    if not prefix:
+        return set(re.findall(rf"^{pattern}$", _joined(dictionary), flags=re.M))
+    words = _sorted(dictionary)
+    start, end = bisect_left(words, prefix), bisect_left(words, prefix + "\uffff")
+    matcher = re.compile(pattern)
+    return {w for w in words[start:end] if matcher.fullmatch(w)}
+
+
+@lru_cache(maxsize=4)
+def _sorted(dictionary: frozenset[str]) -> list[str]:
+    return sorted(dictionary)
 
 
 @lru_cache(maxsize=4)
 def _joined(dictionary: frozenset[str]) -> str:
-    return "\n".join(sorted(dictionary))
+    return "\n".join(_sorted(dictionary))

@@ -139,9 +139,10 @@ def _segment(
             continue
         for j in range(i + 1, min(n, i + MAX_WORD) + 1):
             piece = lower[i:j]
-            if not model.lexicon.begins_word(piece):
+            begins, word = _piece(piece, model.lexicon)
+            if not begins:
                 break
-            if not _proposable(letters[i:j], piece, model.lexicon):
+            if not (word and _in_one_case(letters[i:j])):
                 continue
             joined, added = _changes(i, j, spaces)
             cost = model.unigram(piece) - join_cost * joined - split_cost * added
@@ -170,11 +171,19 @@ def _changes(i: int, j: int, spaces: set[int]) -> tuple[int, int]:
     return sum(1 for s in spaces if i < s < j), 1 if i and i not in spaces else 0
 
 
-def _proposable(piece: str, lower: str, lexicon: Lexicon) -> bool:
-    """Only known words, in one case pattern ("String", not "sTring")."""
+@lru_cache(maxsize=1 << 18)
+def _piece(lower: str, lexicon: Lexicon) -> tuple[bool, bool]:
+    """Whether some listed word begins with ``lower``, and whether ``lower`` is a known word that may be proposed."""
+    if len(lower) == 1:
+        return lexicon.begins_word(lower), lower in "ai"
+    return lexicon.begins_word(lower), lexicon.listed(lower) and lexicon.known(lower)
+
+
+def _in_one_case(piece: str) -> bool:
+    """"String", "string", "STRING", but not "sTring"; of one letter, only "a", "A" and "I"."""
     if len(piece) == 1:
         return piece in SINGLE_LETTERS
-    return lexicon.listed(lower) and lexicon.known(lower) and (piece.islower() or piece.istitle() or piece.isupper())
+    return piece.islower() or piece.istitle() or piece.isupper()
 
 
 def _fixes(old: str, new: str, offset: int) -> Iterator[Fix]:
