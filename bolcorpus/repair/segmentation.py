@@ -139,10 +139,10 @@ def _segment(
             continue
         for j in range(i + 1, min(n, i + MAX_WORD) + 1):
             piece = lower[i:j]
-            begins, word = _piece(piece, model.lexicon)
+            begins, proposable = _piece(piece, model.lexicon)
             if not begins:
                 break
-            if not (word and _in_one_case(letters[i:j])):
+            if not (proposable and _in_one_case(letters[i:j])):
                 continue
             joined, added = _changes(i, j, spaces)
             cost = model.unigram(piece) - join_cost * joined - split_cost * added
