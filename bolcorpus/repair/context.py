@@ -10,7 +10,8 @@ by ``threshold`` (log10 units); one that wins by less is left alone and reported
 
 - **Non-words** ("tbe", "thtcknoss", "th~t", "«inning") and rare words ("ii", "prc")
   get candidates from the channel's confusions (two deep), from SymSpell (two plain
-  edits) and, for junk characters, from the dictionary by wildcard.
+  edits) where no confusion makes a word, and, for junk characters, from the dictionary
+  by wildcard.
 - **Real words** ("tho", "bo", "Arm") get only much more common words one cheap confusion
   away, so a correct word needs strong context to move; common words are never questioned.
   In a damaged text (``P(error)`` at least :data:`DAMAGED_RATE`) words up to Zipf 6 get
@@ -296,7 +297,7 @@ def _find_candidates(lower: str, lexicon: Lexicon, channel: Channel, damaged: bo
         if len(lower) < 2:
             return ()
         found = set(channel.words(lower, 2 if len(lower) <= MAX_DEPTH_TWO else 1, lexicon))
-        if len(lower) >= 4:
+        if len(lower) >= 4 and not found:  # plain edits where no confusion of the channel explains the token
             found |= set(lexicon.near(lower, 2, closest=CLOSEST))
         if any(ch in JUNK_CHARS for ch in lower):
             found |= wildcard_matches(lower, dictionary)
