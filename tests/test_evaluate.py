@@ -220,8 +220,8 @@ def project(tmp_path: Path) -> Path:
     overproof.mkdir(parents=True)
     for split in ("train", "dev"):
         pq.write_table(pa.table({
-            "ocr_text": ["Tho walls ot tbo building were de- cided.", "A clean line."],
-            "ground_truth": ["The walls of the building were de¬ cided.", "A clean line."],
+            "ocr_text": ["Tho walls ot tbo building\nwere de- cided.", "A clean line."],
+            "ground_truth": ["The walls of the building\nwere de¬ cided.", "A clean line."],
         }), overproof / f"overproof-combined_{split}.parquet")
     return root
 
@@ -239,8 +239,9 @@ def test_run_repair_evaluation_on_a_tiny_project(project: Path) -> None:
         assert bench["errors_removed"] == pytest.approx(1 - bench["cer_after"] / bench["cer_before"], abs=0.2)
     assert report["synthetic"]["target"] == report["real"]["target"] == 0.90
     assert report["external"]["target"] == 0.40 and report["overproof_dev"]["target"] == 0.30
-    # The soft hyphen of the ground truth is joined, so "de- cided" repaired to "decided" is right.
-    assert report["overproof_dev"]["errors_removed"] > 0.5 and report["overproof_dev"]["worse"] == 0.0
+    # The soft hyphen of the ground truth is joined, so "de- cided" repaired to "decided" is right;
+    # whitespace is folded, so the paragraph repair makes of the short lines is no error.
+    assert report["overproof_dev"]["cer_after"] == 0.0 and report["overproof_dev"]["worse"] == 0.0
     assert report["overproof_dev"]["units"] == 2
     low, high = report["synthetic"]["errors_removed_range"]
     assert low <= report["synthetic"]["errors_removed"] <= high
