@@ -185,3 +185,10 @@ def test_damaged_text_questions_common_real_words_and_rare_fragments() -> None:
     segment = partial(resegment_words, lexicon=lexicon)
     assert "action of the officers" in apply_rule(segment, damaged.replace("tbe", "the"))
     assert "a ction" in apply_rule(partial(segment, damaged_rate=1.0), damaged.replace("tbe", "the"))
+
+
+def test_a_speck_at_the_end_of_a_word_is_read_by_the_channel() -> None:
+    channel = Channel([("»", "s", 27, 2.65), ("b", "h", 50, 1.05)])
+    rule = partial(correct_in_context, lexicon=Lexicon(), channel=channel)
+    fixed = apply_rule(rule, "Tbe miner» of tbe Andes wns closed.")
+    assert fixed.startswith("The miner") and "»" not in fixed

@@ -62,10 +62,11 @@ from bolcorpus.repair.tokens import type_counts
 # ("revo1utionary", "dissolve~d", "n:volution": the confusions rule's), of a compound or
 # of a possessive ("left-wing", "Ovando’s").
 # Specks OCR prints in words ("«inning", "a|so", "th~t"), escaped for a character class:
-# the channel reads them as letters.
+# the channel reads them as letters. At a word's end only guillemets, which newspaper OCR
+# prints for a letter ("cost»"); a final "~" or "|" is notation as often as damage.
 NOISE = re.escape("«»¡¿|\\~£")
 TOKEN_START, TOKEN_END = rf"(?<![\w~£µ.,:/'’{NOISE}-])", rf"(?![\w~£µ'’{NOISE}])(?![.,:/'’-]\w)"
-TOKEN_BODY = rf"[{NOISE}]?[^\W\d_]+(?:[{NOISE}][^\W\d_]+)*"
+TOKEN_BODY = rf"[{NOISE}]?[^\W\d_]+(?:[{NOISE}][^\W\d_]+)*[«»]?"
 TOKEN_RE = re.compile(rf"{TOKEN_START}{TOKEN_BODY}{TOKEN_END}")
 # Token types are counted without the boundaries (a third of the time); the boundaries
 # apply where a type that may change is looked for.
