@@ -28,8 +28,9 @@ by ``threshold`` (log10 units); one that wins by less is left alone and reported
 ``P(error)`` adapts to the text: twice the share of its lower-case tokens that are no
 words, relative to the damage of the text the channel was learned on. Clean text
 therefore needs far stronger evidence for a change than a badly damaged page. Acronyms
-and mixed-case tokens ("TEXTRACT", "LCTs") are never touched, and a capitalised string no
-list knows counts as a name.
+and mixed-case names ("TEXTRACT", "LCTs", "McNeil") are never touched, but a capital
+after lower-case letters is OCR's ("JameB", "thtcknosB"); a capitalised string no list
+knows counts as a name.
 
 >>> from functools import partial
 >>> from bolcorpus.repair.rules import apply_rule
@@ -68,6 +69,9 @@ NOISE = re.escape("«»¡¿|\\~£")
 TOKEN_START, TOKEN_END = rf"(?<![\w~£µ.,:/'’{NOISE}-])", rf"(?![\w~£µ'’{NOISE}])(?![.,:/'’-]\w)"
 TOKEN_BODY = rf"[{NOISE}]?[^\W\d_]+(?:[{NOISE}][^\W\d_]+)*[«»]?"
 TOKEN_RE = re.compile(rf"{TOKEN_START}{TOKEN_BODY}{TOKEN_END}")
+# A capital after two lower-case letters, inside a word: case OCR garbled ("FrancUco").
+GARBLED_CASE_RE = re.compile(r"\S*[a-z]{2}\S*[A-Z]\S*")
+CASED_NAME_RE = re.compile(r"(?:Mc|Mac|De|La|Le|Van|Von)[A-Z][a-z]+|[A-Z]{2,}s")  # "McNeil", "LaPaz", "LCTs"
 # Token types are counted without the boundaries (a third of the time); the boundaries
 # apply where a type that may change is looked for.
 TYPE_RE = re.compile(TOKEN_BODY)
@@ -328,5 +332,13 @@ def _split_part(part: str, lexicon: Lexicon) -> bool:
 
 
 def _wordlike(token: str) -> bool:
-    """Lower case or capitalised: a word, not an acronym or a name such as "TEXTRACT", "LCTs"."""
-    return token.islower() or token.istitle()
+    """A word: lower case, capitalised, or a word whose case OCR garbled ("JameB", "thtcknosB").
+
+    Not an acronym or a name such as "TEXTRACT", "LCTs", "McNeil".
+
+    >>> [_wordlike(t) for t in ("thtcknosB", "FrancUco", "McNeil", "LCTs", "TEXTRACT", "iPhone")]
+    [True, True, False, False, False, False]
+    """
+    if token.islower() or token.istitle():
+        return True
+    return bool(GARBLED_CASE_RE.fullmatch(token)) and not CASED_NAME_RE.fullmatch(token)
