@@ -295,22 +295,23 @@ def _find_candidates(lower: str, lexicon: Lexicon, channel: Channel, damaged: bo
         )
         if zipf >= cap or lower in lexicon.terms or len(lower) < 2:
             return ()
-        found = {c for c in channel.words(lower, 1, lexicon) if lexicon.zipf(c) >= zipf + gain}
-    elif lower in lexicon.terms:
+        return _scored(lower, {c for c in channel.words(lower, 1, lexicon) if lexicon.zipf(c) >= zipf + gain},
+                       lexicon, channel)
+    if lower in lexicon.terms or len(lower) < 2:
         return ()
-    else:
-        if len(lower) < 2:
-            return ()
-        found = set(channel.words(lower, 2 if len(lower) <= MAX_DEPTH_TWO else 1, lexicon))
-        if len(lower) >= 4 and not found:  # plain edits where no confusion of the channel explains the token
-            found |= set(lexicon.near(lower, 2, closest=CLOSEST))
-        if any(ch in JUNK_CHARS for ch in lower):
-            found |= wildcard_matches(lower, dictionary)
-    # The channel cost is the dearest part: only for the closest candidates, the most common first.
-    found = set(sorted(found - {lower}, key=lambda c: (Levenshtein.distance(lower, c) - lexicon.zipf(c) / 3, c))[
-        :MAX_CANDIDATES
-    ])
-    scored = ((c, channel.cost(lower, c, limit=MAX_CHANNEL_COST)) for c in found)
+    found = set(channel.words(lower, 2 if len(lower) <= MAX_DEPTH_TWO else 1, lexicon))
+    if any(ch in JUNK_CHARS for ch in lower):
+        found |= wildcard_matches(lower, dictionary)
+    scored = _scored(lower, found, lexicon, channel)
+    if not scored and len(lower) >= 4:  # plain edits where no confusion of the channel explains the token
+        scored = _scored(lower, set(lexicon.near(lower, 2, closest=CLOSEST)), lexicon, channel)
+    return scored
+
+
+def _scored(lower: str, found: set[str], lexicon: Lexicon, channel: Channel) -> tuple[tuple[str, float], ...]:
+    """The closest candidates, the most common first, with their channel costs (the dearest part) within reach."""
+    nearest = sorted(found - {lower}, key=lambda c: (Levenshtein.distance(lower, c) - lexicon.zipf(c) / 3, c))
+    scored = ((c, channel.cost(lower, c, limit=MAX_CHANNEL_COST)) for c in nearest[:MAX_CANDIDATES])
     return tuple(sorted((c, cost) for c, cost in scored if cost <= MAX_CHANNEL_COST))
 
 
