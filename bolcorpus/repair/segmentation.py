@@ -28,10 +28,11 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
+from bolcorpus.repair.context import TYPE_RE
 from bolcorpus.repair.engine import Fix
 from bolcorpus.repair.language_model import DAMAGED_RATE, WordModel, damage_rate, word_model
 from bolcorpus.repair.lexicon import Lexicon
-from bolcorpus.repair.tokens import type_counts
+from bolcorpus.repair.tokens import type_counts, types
 
 # A run of letter-only words separated by single spaces (not across punctuation or lines).
 RUN_RE = re.compile(r"(?<![\w'’.-])[^\W\d_]+(?: [^\W\d_]+)*(?![\w'’-])(?!\.\w)")
@@ -55,9 +56,8 @@ def resegment_words(
     token is left to ``repair.context.v1``, which weighs splits against corrections. From
     a damage of ``damaged_rate`` on, rare words count as fragments too.
     """
-    counts = type_counts(WORD_RE, text)
-    rare = RARE_ZIPF if damage_rate(counts, lexicon) >= damaged_rate else 0.0
-    fragments = {w for w in counts if _fragment(w, lexicon, rare)}
+    rare = RARE_ZIPF if damage_rate(type_counts(TYPE_RE, text), lexicon) >= damaged_rate else 0.0  # as the context rule
+    fragments = {w for w in types(WORD_RE, text) if _fragment(w, lexicon, rare)}
     if not fragments:
         return
     model = word_model(lexicon)
@@ -89,7 +89,7 @@ def _fragment(word: str, lexicon: Lexicon, rare: float) -> bool:
     """A piece of a split word, or words run together: no word, or a lower-case one rarer than ``rare``."""
     if len(word) == 1:
         return word not in SINGLE_LETTERS
-    if word.islower() and lexicon.zipf(word) < rare:
+    if rare and word.islower() and lexicon.zipf(word) < rare:
         return True
     return (word.islower() or word.istitle()) and not lexicon.known(word)
 

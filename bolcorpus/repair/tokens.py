@@ -21,6 +21,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 
+@lru_cache(maxsize=8)  # the rules of a pass ask about the same text: shared, so never to be modified
 def type_counts(pattern: re.Pattern[str], text: str) -> Counter[str]:
     """``Counter(pattern.findall(text))``, for a pattern with no groups that never matches whitespace."""
     out: Counter[str] = Counter()
