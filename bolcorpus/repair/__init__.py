@@ -49,13 +49,13 @@ class RepairConfig(StageConfig):
         "repair.dehyphenate.v1",  # needs the line ends that unwrapping removes
         "repair.unwrap.v1",
         "repair.punctuation.v1",  # ".t he" must lose its speck before words are merged
+        "repair.numbers.v1",  # "l,00l" is a number before any word rule (and a late change would rerun them all)
         "repair.acronyms.v1",  # "cob" is the COB before the confusion model can call it "cab"
         "repair.split_words.v1",
         "repair.segmentation.v1",  # the spaces of a run of words around a fragment, by the word model
         "repair.context.v1",  # words in context first: the confusions rule reads "nnd" as "rind"
         "repair.confusions.v1",  # tokens with digits and junk; before lost hyphens, which would split "talcing"
         "repair.lost_hyphens.v1",
-        "repair.numbers.v1",
     )
     options: dict[str, dict[str, Any]] = Field(default_factory=dict)
     lexicons: tuple[Path, ...] = ()
