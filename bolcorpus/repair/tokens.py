@@ -54,7 +54,7 @@ def chunks(text: str) -> Counter[str]:
 def _matcher(pattern: re.Pattern[str]) -> Callable[[str], tuple[str, ...]]:
     """``pattern.findall`` of a chunk, remembered: chunks recur from document to document."""
 
-    @lru_cache(maxsize=1 << 16)
+    @lru_cache(maxsize=1 << 14)  # bounded: a few megabytes a pattern
     def matches(chunk: str) -> tuple[str, ...]:
         return tuple(pattern.findall(chunk))
 
