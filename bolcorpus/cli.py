@@ -283,11 +283,14 @@ def evaluate_entities_command(
         "configs/kb/entities.yml"
     ),
     root: Annotated[Path, typer.Option(help="The project folder (benchmarks/).")] = Path("."),
+    gold: Annotated[Path, typer.Option(help="Annotated sentences, JSON lines, relative to --root "
+                                       "(benchmarks/entities/GUIDELINES.md).")] = Path("benchmarks/entities/dev.jsonl"),
     foreign: Annotated[bool, typer.Option("--foreign", help="Instead: the stage of configs/default.toml on "
                                           "Overproof dev (../shared), its links per entity id and the judged "
                                           "sample scored again.")] = False,
 ) -> None:
-    """Precision, recall and F1 per label (exact span and label) and linking accuracy, model vs stage."""
+    """Precision, recall and F1 per label (exact span and label) and linking accuracy, model vs stage,
+    with 95 % bootstrap intervals and the stage's wrong links."""
     if foreign:
         from bolcorpus.evaluate.foreign import format_foreign_report, run_foreign_evaluation
 
@@ -300,7 +303,7 @@ def evaluate_entities_command(
 
     systems = {"spaCy model alone": spacy_predictor(load_nlp()),
                "bolcorpus entities stage": spacy_predictor(_guard(lambda: load_domain_nlp(kb)))}
-    sys.stdout.write(format_entity_report(run_entity_evaluation(root, systems)) + "\n")
+    sys.stdout.write(format_entity_report(_guard(lambda: run_entity_evaluation(root, systems, gold))) + "\n")
 
 
 StanceConfigOpt = Annotated[Path, typer.Option(

@@ -15,6 +15,9 @@ FALSE_LINKS = [
     ("Wounded: Ptes Alfred Brooks, Martin Brazil George Burgess, Norman Butcher.", "Brazil", None),
     ("He was fined for stealing a cob of maize.", "cob", None),
     ("The cargo of French wines,ELN,qvxtre:nos was sunk.", "ELN", None),
+    ("The ore came from the British Aluminum company.", "British", None),
+    ("The Army marched on Paris and the Church protested.", "Army", None),  # not a text on Bolivia
+    ("Wool and gold went down from the mining districts of Victoria.", "mining districts", None),
 ]
 # What the same rules must keep: titles, sentence starts, acronyms, another KB name beside it.
 TRUE_LINKS = [
@@ -26,6 +29,18 @@ TRUE_LINKS = [
     ("The COB, the MNR's rival, struck.", "COB", "cob"),
     ("On the other hand the Trotskyist Revolutionary Workers' Party (POR) grew.", "Trotskyist", "trotskyists"),
     ('"Long live Socialist Bolivia; death to the fascist coup!"', "Bolivia", "bolivia"),
+    ("In Bolivia the Army and the Church backed Banzer.", "Army", "bolivian_army"),
+    ("In Bolivia the workers of La Paz and the mining districts fought.", "mining districts", "mining_districts"),
+    ("The miners remembered the Catavi massacre of May 1949.", "Catavi massacre", "catavi_massacre_1949"),
+    ("LATIN AMERICA AND THE REVOLUTION", "LATIN AMERICA", "latin_america"),
+    ("In July, a military coup led by Carcia Meza seized power.", "Carcia Meza", "luis_garcia_meza"),
+]
+# (text, entities expected among the output): spans and labels by the guidelines' rules.
+SPANS = [
+    ("In 1936 a General Strike was called; the strike failed.", [("1936", "DATE")], ["Strike"]),
+    ("Between 1943 and 1946 the MNR governed.", [("1943", "DATE"), ("1946", "DATE"), ("MNR", "ORG")],
+     ["Between 1943 and 1946"]),
+    ("The miners remembered the Catavi massacre.", [("Catavi massacre", "EVENT")], ["Catavi"]),
 ]
 
 
@@ -48,6 +63,16 @@ def test_alias_does_not_link_a_word_or_another_referent(text: str, mention: str,
                          ids=[f"{m}: {t[:30]}" for t, m, _ in TRUE_LINKS])
 def test_alias_still_links_beside_titles_and_other_names(text: str, mention: str, expected: str) -> None:
     assert _links(text).get(mention) == expected
+
+
+@pytest.mark.slow
+@pytest.mark.issue(15)
+@pytest.mark.parametrize(("text", "present", "absent"), SPANS, ids=[t[:30] for t, _, _ in SPANS])
+def test_spans_follow_the_guidelines(text: str, present: list[tuple[str, str]], absent: list[str]) -> None:
+    from bolcorpus.ner import load_domain_nlp
+
+    ents = [(e.text, e.label_) for e in load_domain_nlp()(text).ents]
+    assert set(present) <= set(ents) and not {t for t, _ in ents} & set(absent)
 
 
 @pytest.mark.issue(15)
