@@ -103,9 +103,11 @@ def _build(kb_path: str, mtime: int, model: tuple[str, ...]) -> Language:
 
 def kb_patterns(kb: KnowledgeBase) -> Iterable[dict[str, str]]:
     """span_ruler patterns for every unambiguous name and alias (titles removed) and every
-    domain alias (the linker decides whether the text is on the subject), and — without an
-    id, for the linker to resolve — every ambiguous alias of two or more words whose
-    candidates share a type ("Catavi massacre": an EVENT, whichever of two).
+    domain alias of two or more words (the linker decides whether the text is on the
+    subject; a one-word domain alias is left to the model, so that "Revolution" does not cut
+    "Permanent Revolution" short), and — without an id, for the linker to resolve — every
+    ambiguous alias of two or more words whose candidates share a type ("Catavi massacre":
+    an EVENT, whichever of two).
 
     >>> from bolcorpus.kb import KBEntity
     >>> kb = KnowledgeBase([KBEntity(id="t", name="Juan José Torres", type="PERSON", aliases=("General Torres",)),
@@ -115,7 +117,8 @@ def kb_patterns(kb: KnowledgeBase) -> Iterable[dict[str, str]]:
     """
     types: dict[str, set[str]] = {}
     for entity in kb.entities.values():
-        forms = {_untitled(form) for form in (entity.name, *entity.aliases, *entity.domain_aliases)}
+        domain = (form for form in entity.domain_aliases if " " in form)  # one word: the model's to find
+        forms = {_untitled(form) for form in (entity.name, *entity.aliases, *domain)}
         for form in sorted(f for f in forms if f):
             yield {"label": entity.type, "pattern": form, "id": entity.id}
         for form in entity.ambiguous_aliases:
