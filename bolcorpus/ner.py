@@ -7,17 +7,22 @@
    policy: :func:`kb_names_filter` — a knowledge-base match replaces every model entity it
    overlaps ("General Torres" tagged ORG by the model becomes "Torres", PERSON), except
    where the match names something else: a one-word person or place that is part of a
-   longer name ("Torres Strait", "Juan Torres", "Brazil" in a list of soldiers' names) or
-   a piece of garbled OCR ("ELN,qvxtre"). There the model's entity stays.
+   longer name ("Torres Strait", "Juan Torres", "Brazil" in a list of soldiers' names), a
+   nationality that begins a company's name ("British Aluminum company") or a piece of
+   garbled OCR ("ELN,qvxtre"). There the model's entity stays.
 2. ``bolcorpus_trim_entities`` — the model's remaining entities lose a leading "the", a
-   person's title and a trailing possessive ("the [MNR]", "General [Ovando]", "[Ovando]'s").
+   person's title, a trailing possessive and line breaks ("the [MNR]", "General [Ovando]",
+   "[Ovando]'s"); dates are split as the guidelines split them ("between [1943] and [1946]").
 3. ``bolcorpus_kb_linker`` — sets ``ent.kb_id_``: the ruler's id, or the entity whose name
-   or alias the mention is, or — for an ambiguous alias such as "Paz" or "Army" — the
-   candidate that the same text names unambiguously, nearest mention first; otherwise the
-   mention stays unlinked rather than linked wrongly. A linked mention takes the
-   entity's type. A lowercase alias that is also a common English word ("cob", the
-   small-caps COB of one text, and a corn cob) counts only in a text that links another
-   entity; elsewhere it is a word, not an entity.
+   or alias the mention is (also a heading in capitals, and a long name one OCR edit away),
+   or — for an ambiguous alias such as "Paz" — the candidate that the same text names
+   unambiguously, nearest mention first, or whose year is written beside it ("the Catavi
+   massacre of May 1949"); otherwise the mention stays unlinked rather than linked
+   wrongly. A domain alias ("the Army", "Indian") links only in a text that links Bolivia.
+   A linked mention takes the entity's type. A lowercase alias that is also a common
+   English word ("cob", the small-caps COB of one text, and a corn cob) counts only in a
+   text that links another entity. An unlinked model entity that is a common noun or a
+   doctrine ("the Strike" in a text that writes "strike", "Trotskyism") is dropped.
 
 >>> nlp = load_domain_nlp()
 >>> doc = nlp("General Torres met Ovando's officers in La Paz.")
