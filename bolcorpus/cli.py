@@ -285,6 +285,9 @@ def evaluate_entities_command(
     root: Annotated[Path, typer.Option(help="The project folder (benchmarks/).")] = Path("."),
     gold: Annotated[Path, typer.Option(help="Annotated sentences, JSON lines, relative to --root "
                                        "(benchmarks/entities/GUIDELINES.md).")] = Path("benchmarks/entities/dev.jsonl"),
+    published: Annotated[Path | None, typer.Option(help="Instead: score this published version's sentences "
+                                                   "(processed/datasets/bolcorpus/<version>) on the annotated "
+                                                   "sentences it holds verbatim.")] = None,
     foreign: Annotated[bool, typer.Option("--foreign", help="Instead: the stage of configs/default.toml on "
                                           "Overproof dev (../shared), its links per entity id and the judged "
                                           "sample scored again.")] = False,
@@ -298,6 +301,12 @@ def evaluate_entities_command(
         sys.stdout.write(format_foreign_report(report) + "\n")
         return
     from bolcorpus.evaluate.entities import format_entity_report, run_entity_evaluation, spacy_predictor
+
+    if published:
+        from bolcorpus.evaluate.published import run_published_evaluation
+
+        sys.stdout.write(format_entity_report(_guard(lambda: run_published_evaluation(root, published, gold))) + "\n")
+        return
     from bolcorpus.ner import load_domain_nlp
     from bolcorpus.nlp import load_nlp
 

@@ -8,8 +8,8 @@
    overlaps ("General Torres" tagged ORG by the model becomes "Torres", PERSON), except
    where the match names something else: a one-word person or place that is part of a
    longer name ("Torres Strait", "Juan Torres", "Brazil" in a list of soldiers' names), a
-   nationality that begins a company's name ("British Aluminum company") or a piece of
-   garbled OCR ("ELN,qvxtre"). There the model's entity stays.
+   nationality inside a longer name ("British Columbia", "British Aluminum company") or a
+   piece of garbled OCR ("ELN,qvxtre"). There the model's entity stays.
 2. ``bolcorpus_trim_entities`` — the model's remaining entities lose a leading "the", a
    person's title, a trailing possessive and line breaks ("the [MNR]", "General [Ovando]",
    "[Ovando]'s"); dates are split as the guidelines split them ("between [1943] and [1946]").
@@ -20,8 +20,10 @@
    massacre of May 1949"); otherwise the mention stays unlinked rather than linked
    wrongly. A domain alias ("the Army", "Indian") links only in a text that links Bolivia.
    A linked mention takes the entity's type. A lowercase alias that is also a common
-   English word ("cob", the small-caps COB of one text, and a corn cob) counts only in a
-   text that links another entity. An unlinked model entity that is a common noun or a
+   English word ("cob", the small-caps COB of one text, and a corn cob), or an acronym of
+   three capitals or fewer ("ELN" in OCR debris), links only in a text that links another
+   entity of the subject (a person, organisation or event of the knowledge base, or
+   Bolivia); the acronym then stays an unlinked ORG. An unlinked model entity that is a common noun or a
    doctrine ("the Strike" in a text that writes "strike", "Trotskyism") is dropped.
 
 >>> nlp = load_domain_nlp()
@@ -56,6 +58,7 @@ DOMAIN_COMPONENTS = ("bolcorpus_kb_ruler", "bolcorpus_trim_entities", "bolcorpus
 # One-word surnames and places recur in other names worldwide: a person's name may go on to
 # either side ("Juan Torres"), a place's only to the right ("Torres Strait"; "Socialist Bolivia" is Bolivia).
 NAME_PART_SIDES = {"PERSON": (-1, 1), "GPE": (1,)}
+LONGER_NAME_LABELS = frozenset({"GPE", "LOC", "ORG", "EVENT", "FAC", "WORK_OF_ART", "LAW", "PRODUCT"})
 COMPANY_HEADS = frozenset({"company", "corporation", "co.", "ltd", "ltd.", "limited"})
 COMPANY_NAME_WORDS = 3  # capitalised words between a nationality and a company head ("British Aluminum company")
 GLUED_AFTER_RE = re.compile(r"[,;:]\w")  # "ELN,qvxtre": no space after the comma
@@ -65,7 +68,12 @@ DATE_LEADS = frozenset({"between", "from", "only"})  # "between [1943] and [1946
 DATE_JOINS = frozenset({"and", "to", "until", "till"})
 NOT_DATES = frozenset({"daily", "weekly", "monthly", "yearly", "annually", "each day", "every day", "each year",
                        "every year", "years", "months", "days", "weeks"})  # frequencies and bare units
-TOPIC = "bolivia"  # the corpus's subject: a text that links it reads "the Army" as the Bolivian Army
+TOPIC = "bolivia"
+# The entity types whose knowledge-base entries are this corpus's own (its places and
+# nationalities are the world's: "Europe", "Japanese" in any newspaper): a link to one of
+# them, or to the topic, corroborates a weak link (a common word, a short acronym).
+SUBJECT_TYPES = frozenset({"PERSON", "ORG", "EVENT", "FAC", "LAW", "WORK_OF_ART"})
+SHORT_ACRONYM_LETTERS = 3  # the corpus's subject: a text that links it reads "the Army" as the Bolivian Army
 YEAR_RE = re.compile(r"\b1[89]\d\d\b")
 DATE_WINDOW = 6  # tokens either side of an event mention where its year may be written
 # A one-word model entity that the text also writes in lower case is a capitalised noun if it is
@@ -143,10 +151,33 @@ def kb_names_filter(entities: Iterable[Span], spans: Iterable[Span]) -> list[Spa
     """
     from spacy.pipeline.span_ruler import prioritize_new_ents_filter
 
-    spans = list(spans)
+    spans, entities = list(spans), list(entities)
     named = {i for s in spans for i in range(s.start, s.end)}
     return prioritize_new_ents_filter(entities, [s for s in spans if not (
-        is_name_part(s, named) or is_fragment(s))])
+        is_name_part(s, named) or is_fragment(s) or in_longer_name(s, entities, named))])
+
+
+def in_longer_name(span: Span, entities: Iterable[Span], named: Container[int] = ()) -> bool:
+    """Whether a one-word nationality is a word of a longer name the model found — a place,
+    organisation, event or work whose other words are capitalised and not knowledge-base
+    names: "[British] Columbia", "the Roman [Catholic] Church", "the [Chinese] Chamber of
+    Commerce"; not "the [British] TUC" (a name of its own beside it).
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("British Columbia and the British TUC")
+    >>> ents = [Span(doc, 0, 2, "GPE"), Span(doc, 4, 6, "ORG")]
+    >>> in_longer_name(Span(doc, 0, 1, "NORP"), ents), in_longer_name(Span(doc, 4, 5, "NORP"), ents, named={4, 5})
+    (True, False)
+    """
+    if len(span) != 1 or span.label_ != "NORP":
+        return False
+    for ent in entities:
+        others = [t for t in ent if t.i != span.start]
+        if (ent.label_ in LONGER_NAME_LABELS and ent.start <= span.start < ent.end and others
+                and all(t.i not in named and (t.is_title or t.is_upper or t.is_stop) for t in others)
+                and any(t.is_title or t.is_upper for t in others)):
+            return True
+    return False
 
 
 def is_name_part(span: Span, named: Container[int] = ()) -> bool:
@@ -276,17 +307,24 @@ class KBLinker:
     def direct_links(self, doc: Doc) -> list[str | None]:
         """The ids that ``doc.ents`` name by themselves: the ruler's, or a lookup of the alias
         (of its title case, for a heading in capitals; one edit away, for a long name the OCR
-        damaged), except for a one-word name that is part of a longer one; in a text that
-        links nothing else, a common word; in a text not on the subject, a domain alias."""
+        damaged), except for a one-word name that is part of a longer one; a common word or
+        an organisation's short acronym that no other entity of the subject corroborates ("cob"
+        and "ELN" in an old newspaper); in a text not on the subject, a domain alias."""
         kb_tokens = {i for ent in doc.ents if ent.ent_id_ for i in range(ent.start, ent.end)}
         direct = [None if self.kb.domain(ent.text) else ent.ent_id_ or (
             None if is_name_part(ent, kb_tokens) else self.lookup(ent.text)) for ent in doc.ents]
-        words = [i for i, ent in enumerate(doc.ents) if direct[i] and is_common_word(ent.text)]
-        if len(words) == sum(1 for eid in direct if eid):  # no other entity says the text is on topic
-            direct = [None if i in words else eid for i, eid in enumerate(direct)]
+        weak = {i for i, (ent, eid) in enumerate(zip(doc.ents, direct)) if eid and self.is_weak(ent.text, eid)}
+        evidence = {eid for i, eid in enumerate(direct) if eid and (i in weak or eid == self.topic or (
+            self.kb.entities[eid].type in SUBJECT_TYPES))}  # weak links corroborate each other ("the COB, the MNR")
+        direct = [None if i in weak and not evidence - {eid} else eid for i, eid in enumerate(direct)]
         if self.topic in direct:
             direct = [eid or self._domain_link(ent) for eid, ent in zip(direct, doc.ents)]
         return direct
+
+    def is_weak(self, mention: str, entity_id: str) -> bool:
+        """Whether a link needs another entity of the subject beside it: a common word, or an
+        organisation's short acronym."""
+        return is_common_word(mention) or (is_short_acronym(mention) and self.kb.entities[entity_id].type == "ORG")
 
     def lookup(self, mention: str) -> str | None:
         """The id a mention names by its form: its alias, the title case of a heading in capitals
@@ -307,8 +345,9 @@ class KBLinker:
     def set_annotations(self, doc: Doc, links: list[str | None]) -> Doc:
         ents = []
         for ent, entity_id in zip(doc.ents, links):
-            if not entity_id and (is_common_noun(ent) if not ent.ent_id_ else not self.kb.domain(ent.text)):
-                continue  # a model tag or KB pattern that was a word; an unresolved domain alias keeps its type
+            if not entity_id and (is_common_noun(ent) if not ent.ent_id_ else not (
+                    self.kb.domain(ent.text) or is_short_acronym(ent.text))):
+                continue  # a model tag or KB pattern that was a word; a domain alias or acronym keeps its type
             label = self.kb.entities[entity_id].type if entity_id else ent.label_
             ents.append(Span(doc, ent.start, ent.end, label=label, kb_id=entity_id or "", span_id=ent.id))
         doc.ents = ents
@@ -368,6 +407,16 @@ def make_kb_linker(nlp: Language, name: str, kb: str, topic: str) -> KBLinker:
     """spaCy factory for :class:`KBLinker` (``kb``: path to the knowledge-base YAML; ``topic``:
     the entity a text must link for its domain aliases to count)."""
     return KBLinker(load_kb(Path(kb)), topic)
+
+
+def is_short_acronym(mention: str) -> bool:
+    """Whether a mention is an acronym of three capitals or fewer, which OCR debris and other
+    bodies' initials match by chance ("ELN", "FAO"; not "FSTMB", "COB's" is "COB").
+
+    >>> is_short_acronym("ELN"), is_short_acronym("FSTMB"), is_short_acronym("Eln")
+    (True, False, False)
+    """
+    return mention.isalpha() and mention.isupper() and len(mention) <= SHORT_ACRONYM_LETTERS
 
 
 def is_common_word(mention: str) -> bool:

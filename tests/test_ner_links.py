@@ -16,6 +16,8 @@ FALSE_LINKS = [
     ("He was fined for stealing a cob of maize.", "cob", None),
     ("The cargo of French wines,ELN,qvxtre:nos was sunk.", "ELN", None),
     ("The ore came from the British Aluminum company.", "British", None),
+    ("Boats left British Columbia for the Roman Catholic Church mission.", "British", None),
+    ("The three-year ELN Phillips and her brother were married.", "ELN", None),  # OCR debris, no other sign
     ("The Army marched on Paris and the Church protested.", "Army", None),  # not a text on Bolivia
     ("Wool and gold went down from the mining districts of Victoria.", "mining districts", None),
 ]
@@ -34,11 +36,12 @@ TRUE_LINKS = [
     ("The miners remembered the Catavi massacre of May 1949.", "Catavi massacre", "catavi_massacre_1949"),
     ("LATIN AMERICA AND THE REVOLUTION", "LATIN AMERICA", "latin_america"),
     ("In July, a military coup led by Carcia Meza seized power.", "Carcia Meza", "luis_garcia_meza"),
+    ("The ELN took up arms against Banzer.", "ELN", "eln"),  # corroborated by a person of the subject
 ]
 # (text, entities expected among the output): spans and labels by the guidelines' rules.
 SPANS = [
     ("In 1936 a General Strike was called; the strike failed.", [("1936", "DATE")], ["Strike"]),
-    ("Between 1943 and 1946 the MNR governed.", [("1943", "DATE"), ("1946", "DATE"), ("MNR", "ORG")],
+    ("Between 1943 and 1946 the MNR governed Bolivia.", [("1943", "DATE"), ("1946", "DATE"), ("MNR", "ORG")],
      ["Between 1943 and 1946"]),
     ("The miners remembered the Catavi massacre.", [("Catavi massacre", "EVENT")], ["Catavi"]),
 ]
