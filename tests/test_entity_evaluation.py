@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bolcorpus.evaluate.entities import Mention, evaluate_entities, in_documents, spacy_predictor
@@ -88,3 +90,28 @@ def test_spacy_predictor_reads_labels_and_kb_ids() -> None:
 
     (mentions,) = spacy_predictor(load_domain_nlp())(["General Torres entered La Paz."])
     assert Mention(8, 14, "PERSON", "juan_jose_torres") in mentions
+
+
+@pytest.mark.issue(15)
+def test_a_published_version_is_scored_on_the_sentences_it_holds_verbatim(tmp_path) -> None:
+    import json
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from bolcorpus.evaluate.published import run_published_evaluation
+
+    (tmp_path / "v" / "sentences").mkdir(parents=True)
+    entities = [{"text": "Torres", "start": 8, "end": 14, "label": "PERSON", "entity_id": "torres", "source": "kb"}]
+    pq.write_table(pa.Table.from_pylist([{"text": GOLD[0]["text"], "entities": entities},
+                                         {"text": "Another sentence.", "entities": []}]),
+                   tmp_path / "v" / "sentences" / "train-00000-of-00001.parquet")
+    gold = tmp_path / "gold.jsonl"
+    other = {"id": "b", "text": "Not published.",
+             "entities": [{"start": 0, "end": 3, "label": "ORG", "entity_id": None}]}
+    gold.write_text("".join(json.dumps(r) + "\n" for r in (GOLD[0], other)))
+    report = run_published_evaluation(tmp_path, tmp_path / "v", Path("gold.jsonl"))
+    assert "the 1 of 2 sentences" in report["gold"]
+    scores = report["systems"]["published v"]
+    assert scores["sentences"] == 1 and scores["per_label"]["PERSON"]["recall"] == 0.5
+    assert scores["linking"]["accuracy"] == 1.0  # Ovando was not found; Torres is linked right
