@@ -48,21 +48,25 @@ def in_longer_name(span: Span, entities: Iterable[Span], named: Container[int] =
     """Whether a one-word nationality is a word of a longer name the model found — a place,
     organisation, event or work whose other words are capitalised and not knowledge-base
     names: "[British] Columbia", "the Roman [Catholic] Church", "the [Chinese] Chamber of
-    Commerce"; not "the [British] TUC" (a name of its own beside it).
+    Commerce"; not "the [British] TUC" (a name of its own beside it), nor before a common
+    noun or a doctrine ("[Bolivian] Society" where the text writes "society", "[Bolivian]
+    Trotskyism").
 
     >>> import spacy
-    >>> doc = spacy.blank("en")("British Columbia and the British TUC")
-    >>> ents = [Span(doc, 0, 2, "GPE"), Span(doc, 4, 6, "ORG")]
-    >>> in_longer_name(Span(doc, 0, 1, "NORP"), ents), in_longer_name(Span(doc, 4, 5, "NORP"), ents, named={4, 5})
-    (True, False)
+    >>> doc = spacy.blank("en")("British Columbia and the British TUC, Bolivian Trotskyism")
+    >>> ents = [Span(doc, 0, 2, "GPE"), Span(doc, 4, 6, "ORG"), Span(doc, 7, 9, "ORG")]
+    >>> [in_longer_name(Span(doc, i, i + 1, "NORP"), ents, named={4, 5}) for i in (0, 4, 7)]
+    [True, False, False]
     """
     if len(span) != 1 or span.label_ != "NORP":
         return False
     for ent in entities:
         others = [t for t in ent if t.i != span.start]
+        rest = Span(ent.doc, span.end, ent.end, ent.label_) if span.end < ent.end else Span(
+            ent.doc, ent.start, span.start, ent.label_)
         if (ent.label_ in LONGER_NAME_LABELS and ent.start <= span.start < ent.end and others
                 and all(t.i not in named and (t.is_title or t.is_upper or t.is_stop) for t in others)
-                and any(t.is_title or t.is_upper for t in others)):
+                and any(t.is_title or t.is_upper for t in others) and not is_common_noun(rest)):
             return True
     return False
 
