@@ -33,7 +33,6 @@ COMPANY_NAME_WORDS = 3  # capitalised words between a nationality and a company 
 GLUED_AFTER_RE = re.compile(r"[,;:]\w")  # "ELN,qvxtre": no space after the comma
 GLUED_BEFORE_RE = re.compile(r"\w[,;:]")
 COMMON_WORD_ZIPF = 2.5  # wordfreq: "cob" 3.0 is an English word; "mnr" 2.0, "prin" 2.3 are not
-SHORT_ACRONYM_LETTERS = 3
 DATE_LEADS = frozenset({"between", "from", "only"})  # "between [1943] and [1946]" (GUIDELINES: DATE)
 DATE_JOINS = frozenset({"and", "to", "until", "till"})
 NOT_DATES = frozenset({"daily", "weekly", "monthly", "yearly", "annually", "each day", "every day", "each year",
@@ -199,16 +198,6 @@ def is_common_noun(ent: Span) -> bool:
     if len(words) == 1 and zipf_frequency(lower, "en") < NOUN_ZIPF:
         return False
     return re.search(rf"(?<![\w-]){re.escape(lower)}(?![\w-])", ent.doc.text) is not None
-
-
-def is_short_acronym(mention: str) -> bool:
-    """Whether a mention is an acronym of three capitals or fewer, which OCR debris and other
-    bodies' initials match by chance ("ELN", "FAO"; not "FSTMB", "COB's" is "COB").
-
-    >>> is_short_acronym("ELN"), is_short_acronym("FSTMB"), is_short_acronym("Eln")
-    (True, False, False)
-    """
-    return mention.isalpha() and mention.isupper() and len(mention) <= SHORT_ACRONYM_LETTERS
 
 
 def is_common_word(mention: str) -> bool:

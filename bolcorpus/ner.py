@@ -20,10 +20,9 @@
    massacre of May 1949"); otherwise the mention stays unlinked rather than linked
    wrongly. A domain alias ("the Army", "Indian") links only in a text that links Bolivia.
    A linked mention takes the entity's type. A lowercase alias that is also a common
-   English word ("cob", the small-caps COB of one text, and a corn cob), or an acronym of
-   three capitals or fewer ("ELN" in OCR debris), links only in a text that links another
-   entity of the subject (a person, organisation or event of the knowledge base, or
-   Bolivia); the acronym then stays an unlinked ORG. An unlinked model entity that is a common noun or a
+   English word ("cob", the small-caps COB of one text, and a corn cob) links only in a
+   text that links another entity of the subject (a person, organisation or event of the
+   knowledge base, or Bolivia). An unlinked model entity that is a common noun or a
    doctrine ("the Strike" in a text that writes "strike", "Trotskyism") is dropped.
 
 >>> nlp = load_domain_nlp()
@@ -50,7 +49,6 @@ from bolcorpus.entity_rules import (
     is_common_word,
     is_fragment,
     is_name_part,
-    is_short_acronym,
     trim_entities,
 )
 from bolcorpus.kb import KBEntity, KnowledgeBase, load_kb
@@ -61,7 +59,7 @@ DOMAIN_COMPONENTS = ("bolcorpus_kb_ruler", "bolcorpus_trim_entities", "bolcorpus
 TOPIC = "bolivia"  # the corpus's subject: a text that links it reads "the Army" as the Bolivian Army
 # The entity types whose knowledge-base entries are this corpus's own (its places and
 # nationalities are the world's: "Europe", "Japanese" in any newspaper): a link to one of
-# them, or to the topic, corroborates a weak link (a common word, a short acronym).
+# them, or to the topic, corroborates a link by a common word.
 SUBJECT_TYPES = frozenset({"PERSON", "ORG", "EVENT", "FAC", "LAW", "WORK_OF_ART"})
 YEAR_RE = re.compile(r"\b1[89]\d\d\b")
 DATE_WINDOW = 6  # tokens either side of an event mention where its year may be written
@@ -169,24 +167,19 @@ class KBLinker:
     def direct_links(self, doc: Doc) -> list[str | None]:
         """The ids that ``doc.ents`` name by themselves: the ruler's, or a lookup of the alias
         (of its title case, for a heading in capitals; one edit away, for a long name the OCR
-        damaged), except for a one-word name that is part of a longer one; a common word or
-        an organisation's short acronym that no other entity of the subject corroborates ("cob"
-        and "ELN" in an old newspaper); in a text not on the subject, a domain alias."""
+        damaged), except for a one-word name that is part of a longer one; a common word that
+        no other entity of the subject corroborates ("cob" in an old newspaper); in a text not
+        on the subject, a domain alias."""
         kb_tokens = {i for ent in doc.ents if ent.ent_id_ for i in range(ent.start, ent.end)}
         direct = [None if self.kb.domain(ent.text) else ent.ent_id_ or (
             None if is_name_part(ent, kb_tokens) else self.lookup(ent.text)) for ent in doc.ents]
-        weak = {i for i, (ent, eid) in enumerate(zip(doc.ents, direct)) if eid and self.is_weak(ent.text, eid)}
-        evidence = {eid for i, eid in enumerate(direct) if eid and (i in weak or eid == self.topic or (
-            self.kb.entities[eid].type in SUBJECT_TYPES))}  # weak links corroborate each other ("the COB, the MNR")
-        direct = [None if i in weak and not evidence - {eid} else eid for i, eid in enumerate(direct)]
+        words = {i for i, (ent, eid) in enumerate(zip(doc.ents, direct)) if eid and is_common_word(ent.text)}
+        evidence = {eid for i, eid in enumerate(direct) if eid and i not in words and (
+            eid == self.topic or self.kb.entities[eid].type in SUBJECT_TYPES)}
+        direct = [None if i in words and not evidence - {eid} else eid for i, eid in enumerate(direct)]
         if self.topic in direct:
             direct = [eid or self._domain_link(ent) for eid, ent in zip(direct, doc.ents)]
         return direct
-
-    def is_weak(self, mention: str, entity_id: str) -> bool:
-        """Whether a link needs another entity of the subject beside it: a common word, or an
-        organisation's short acronym."""
-        return is_common_word(mention) or (is_short_acronym(mention) and self.kb.entities[entity_id].type == "ORG")
 
     def lookup(self, mention: str) -> str | None:
         """The id a mention names by its form: its alias, the title case of a heading in capitals
@@ -208,8 +201,8 @@ class KBLinker:
         ents = []
         for ent, entity_id in zip(doc.ents, links):
             if not entity_id and (is_common_noun(ent) if not ent.ent_id_ else not (
-                    self.kb.domain(ent.text) or is_short_acronym(ent.text))):
-                continue  # a model tag or KB pattern that was a word; a domain alias or acronym keeps its type
+                    self.kb.domain(ent.text))):
+                continue  # a model tag or KB pattern that was a word; an unresolved domain alias keeps its type
             label = self.kb.entities[entity_id].type if entity_id else ent.label_
             ents.append(Span(doc, ent.start, ent.end, label=label, kb_id=entity_id or "", span_id=ent.id))
         doc.ents = ents

@@ -14,10 +14,10 @@ FALSE_LINKS = [
     ("Juan Torres, a farmer of Miranda, was fined ten shillings.", "Torres", None),
     ("Wounded: Ptes Alfred Brooks, Martin Brazil George Burgess, Norman Butcher.", "Brazil", None),
     ("He was fined for stealing a cob of maize.", "cob", None),
+    ("Fishing near Europe, he lost a cob of maize.", "cob", None),  # Europe is the world's, not the subject's
     ("The cargo of French wines,ELN,qvxtre:nos was sunk.", "ELN", None),
     ("The ore came from the British Aluminum company.", "British", None),
     ("Boats left British Columbia for the Roman Catholic Church mission.", "British", None),
-    ("The three-year ELN Phillips and her brother were married.", "ELN", None),  # OCR debris, no other sign
     ("The Army marched on Paris and the Church protested.", "Army", None),  # not a text on Bolivia
     ("Wool and gold went down from the mining districts of Victoria.", "mining districts", None),
 ]
@@ -36,7 +36,6 @@ TRUE_LINKS = [
     ("The miners remembered the Catavi massacre of May 1949.", "Catavi massacre", "catavi_massacre_1949"),
     ("LATIN AMERICA AND THE REVOLUTION", "LATIN AMERICA", "latin_america"),
     ("In July, a military coup led by Carcia Meza seized power.", "Carcia Meza", "luis_garcia_meza"),
-    ("The ELN took up arms against Banzer.", "ELN", "eln"),  # corroborated by a person of the subject
 ]
 # (text, entities expected among the output): spans and labels by the guidelines' rules.
 SPANS = [
