@@ -178,7 +178,7 @@ class KBLinker:
             eid == self.topic or self.kb.entities[eid].type in SUBJECT_TYPES)}
         direct = [None if i in words and not evidence - {eid} else eid for i, eid in enumerate(direct)]
         if self.topic in direct:
-            direct = [eid or self._domain_link(ent) for eid, ent in zip(direct, doc.ents)]
+            direct = [eid or self.kb.domain(ent.text) for eid, ent in zip(direct, doc.ents)]
         return direct
 
     def lookup(self, mention: str) -> str | None:
@@ -193,9 +193,6 @@ class KBLinker:
         heading = mention.title() if mention.isupper() and len(mention) > 4 else None
         return self.kb.link(mention) or (heading and self.kb.link(heading)) or self.kb.near(mention)
 
-    def _domain_link(self, ent: Span) -> str | None:
-        eid = self.kb.domain(ent.text)
-        return eid if eid and self.kb.entities[eid].type == ent.label_ else None
 
     def set_annotations(self, doc: Doc, links: list[str | None]) -> Doc:
         ents = []

@@ -19,6 +19,7 @@ FALSE_LINKS = [
     ("The ore came from the British Aluminum company.", "British", None),
     ("Boats left British Columbia for the Roman Catholic Church mission.", "British", None),
     ("The Army marched on Paris and the Church protested.", "Army", None),  # not a text on Bolivia
+    ("Steamers crossed the Gulf to Port Augusta.", "Gulf", None),
     ("Wool and gold went down from the mining districts of Victoria.", "mining districts", None),
 ]
 # What the same rules must keep: titles, sentence starts, acronyms, another KB name beside it.
@@ -32,6 +33,7 @@ TRUE_LINKS = [
     ("On the other hand the Trotskyist Revolutionary Workers' Party (POR) grew.", "Trotskyist", "trotskyists"),
     ('"Long live Socialist Bolivia; death to the fascist coup!"', "Bolivia", "bolivia"),
     ("In Bolivia the Army and the Church backed Banzer.", "Army", "bolivian_army"),
+    ("Bolivia's government nationalized Gulf oil.", "Gulf", "gulf_oil"),  # an ORG although the model says LOC
     ("In Bolivia the workers of La Paz and the mining districts fought.", "mining districts", "mining_districts"),
     ("The miners remembered the Catavi massacre of May 1949.", "Catavi massacre", "catavi_massacre_1949"),
     ("LATIN AMERICA AND THE REVOLUTION", "LATIN AMERICA", "latin_america"),
