@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span, Token
 TITLES = frozenset({
     "General", "Gen.", "Colonel", "Col.", "Major", "Captain", "Lieutenant", "Admiral", "President",
     "Vice-President", "Dr", "Dr.", "Mr", "Mr.", "Señor", "Don", "Comrade", "Senator", "Minister", "Bishop",
-    "Generals", "Colonels",
+    "Generals", "Colonels", "Marshal",
 })
 DETERMINERS = frozenset({"the", "The"})
 POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
@@ -73,7 +73,8 @@ def in_longer_name(span: Span, entities: Iterable[Span], named: Container[int] =
 def is_name_part(span: Span, named: Container[int] = ()) -> bool:
     """Whether a one-word, capitalised person (or place) has a capitalised neighbour (to its
     right) that is not a title, an article, a common word or a knowledge-base name (token
-    indices ``named``): "Juan [Torres]", "[Torres] Strait", not "General [Torres]", "When [Torres]".
+    indices ``named``): "Juan [Torres]", "[Torres] Strait", not "General [Torres]", "When [Torres]";
+    and a place after a title is a person's name ("Marshal [Sucre]").
 
     >>> import spacy
     >>> doc = spacy.blank("en")("Mr. Castro of Castro Street")
@@ -98,9 +99,22 @@ def is_name_part(span: Span, named: Container[int] = ()) -> bool:
     if len(span) != 1 or span.label_ not in NAME_PART_SIDES or not (span[0].is_alpha and span[0].is_title):
         return False  # acronyms and abbreviations ("US", "U.S.A.") are not part of other names
     doc = span.doc
+    if span.label_ == "GPE" and after_title(span):
+        return True  # "Marshal Sucre", "Mr. Brazil": a person named like a place
     sides = (span.start + side for side in NAME_PART_SIDES[span.label_])
     neighbours = [doc[i] for i in sides if 0 <= i < len(doc) and i not in named]
     return any(t.is_alpha and t.is_title and not t.is_stop and t.text not in TITLES for t in neighbours)
+
+
+def after_title(span: Span) -> bool:
+    """Whether a person's title comes just before the span ("Marshal [Sucre]").
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("Marshal Sucre left Sucre")
+    >>> after_title(doc[1:2]), after_title(doc[3:4])
+    (True, False)
+    """
+    return span.start > 0 and span.doc[span.start - 1].text in TITLES
 
 
 def is_fragment(span: Span) -> bool:

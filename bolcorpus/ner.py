@@ -44,6 +44,7 @@ from spacy.tokens import Doc, Span
 
 from bolcorpus.entity_rules import (
     TITLES,
+    after_title,
     in_longer_name,
     is_common_noun,
     is_common_word,
@@ -173,6 +174,8 @@ class KBLinker:
         kb_tokens = {i for ent in doc.ents if ent.ent_id_ for i in range(ent.start, ent.end)}
         direct = [None if self.kb.domain(ent.text) else ent.ent_id_ or (
             None if is_name_part(ent, kb_tokens) else self.lookup(ent.text)) for ent in doc.ents]
+        direct = [None if eid and after_title(ent) and self.kb.entities[eid].type != "PERSON" else eid
+                  for eid, ent in zip(direct, doc.ents)]  # "Marshal Sucre" is not the city
         words = {i for i, (ent, eid) in enumerate(zip(doc.ents, direct)) if eid and is_common_word(ent.text)}
         evidence = {eid for i, eid in enumerate(direct) if eid and i not in words and (
             eid == self.topic or self.kb.entities[eid].type in SUBJECT_TYPES)}

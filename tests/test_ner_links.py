@@ -20,6 +20,8 @@ FALSE_LINKS = [
     ("Boats left British Columbia for the Roman Catholic Church mission.", "British", None),
     ("The Army marched on Paris and the Church protested.", "Army", None),  # not a text on Bolivia
     ("Steamers crossed the Gulf to Port Augusta.", "Gulf", None),
+    ("Marshal Sucre won the battle of Ayacucho.", "Sucre", None),  # the man, not the city
+    ("Mrs Castro of Sydney won the prize.", "Castro", None),
     ("Wool and gold went down from the mining districts of Victoria.", "mining districts", None),
 ]
 # What the same rules must keep: titles, sentence starts, acronyms, another KB name beside it.
