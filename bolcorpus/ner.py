@@ -20,10 +20,12 @@
    massacre of May 1949"); otherwise the mention stays unlinked rather than linked
    wrongly. A domain alias ("the Army", "Indian") links only in a text that links Bolivia.
    A linked mention takes the entity's type. A lowercase alias that is also a common
-   English word ("cob", the small-caps COB of one text, and a corn cob) links only in a
-   text that links another entity of the subject (a person, organisation or event of the
-   knowledge base, or Bolivia). An unlinked model entity that is a common noun or a
-   doctrine ("the Strike" in a text that writes "strike", "Trotskyism") is dropped.
+   English word ("cob", the small-caps COB of one text, and a corn cob) and a person's
+   one-word surname ("Torres", "Busch", which other people and places share) link only in
+   a text that links another entity of the subject (a person, organisation or event of the
+   knowledge base, or Bolivia); the surname then stays an unlinked PERSON. An unlinked
+   model entity that is a common noun or a doctrine ("the Strike" in a text that writes
+   "strike", "Trotskyism") is dropped.
 
 >>> nlp = load_domain_nlp()
 >>> doc = nlp("General Torres met Ovando's officers in La Paz.")
@@ -176,13 +178,18 @@ class KBLinker:
             None if is_name_part(ent, kb_tokens) else self.lookup(ent.text)) for ent in doc.ents]
         direct = [None if eid and after_title(ent) and self.kb.entities[eid].type != "PERSON" else eid
                   for eid, ent in zip(direct, doc.ents)]  # "Marshal Sucre" is not the city
-        words = {i for i, (ent, eid) in enumerate(zip(doc.ents, direct)) if eid and is_common_word(ent.text)}
-        evidence = {eid for i, eid in enumerate(direct) if eid and i not in words and (
-            eid == self.topic or self.kb.entities[eid].type in SUBJECT_TYPES)}
-        direct = [None if i in words and not evidence - {eid} else eid for i, eid in enumerate(direct)]
+        weak = {i for i, (ent, eid) in enumerate(zip(doc.ents, direct)) if eid and self.is_weak(ent, eid)}
+        evidence = {eid for i, eid in enumerate(direct) if eid and (i in weak or eid == self.topic or (
+            self.kb.entities[eid].type in SUBJECT_TYPES))}  # weak links vouch for each other ("Torres and Banzer")
+        direct = [None if i in weak and not evidence - {eid} else eid for i, eid in enumerate(direct)]
         if self.topic in direct:
             direct = [eid or self.kb.domain(ent.text) for eid, ent in zip(direct, doc.ents)]
         return direct
+
+    def is_weak(self, ent: Span, entity_id: str) -> bool:
+        """Whether a link needs another entity of the subject in the same text: a common word
+        ("cob"), or a person's one-word surname, which other people share ("Busch", "Castro")."""
+        return is_common_word(ent.text) or (len(ent) == 1 and self.kb.entities[entity_id].type == "PERSON")
 
     def lookup(self, mention: str) -> str | None:
         """The id a mention names by its form: its alias, the title case of a heading in capitals
@@ -200,9 +207,8 @@ class KBLinker:
     def set_annotations(self, doc: Doc, links: list[str | None]) -> Doc:
         ents = []
         for ent, entity_id in zip(doc.ents, links):
-            if not entity_id and (is_common_noun(ent) if not ent.ent_id_ else not (
-                    self.kb.domain(ent.text))):
-                continue  # a model tag or KB pattern that was a word; an unresolved domain alias keeps its type
+            if not entity_id and (is_common_word(ent.text) if ent.ent_id_ else is_common_noun(ent)):
+                continue  # a KB pattern or model tag that was a word; a surname left unlinked stays a PERSON
             label = self.kb.entities[entity_id].type if entity_id else ent.label_
             ents.append(Span(doc, ent.start, ent.end, label=label, kb_id=entity_id or "", span_id=ent.id))
         doc.ents = ents

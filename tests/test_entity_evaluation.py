@@ -88,7 +88,7 @@ def test_sentences_are_predicted_in_their_documents_context() -> None:
 def test_spacy_predictor_reads_labels_and_kb_ids() -> None:
     from bolcorpus.ner import load_domain_nlp
 
-    (mentions,) = spacy_predictor(load_domain_nlp())(["General Torres entered La Paz."])
+    (mentions,) = spacy_predictor(load_domain_nlp())(["General Torres entered La Paz with the COB."])
     assert Mention(8, 14, "PERSON", "juan_jose_torres") in mentions
 
 

@@ -22,13 +22,18 @@ FALSE_LINKS = [
     ("Steamers crossed the Gulf to Port Augusta.", "Gulf", None),
     ("Marshal Sucre won the battle of Ayacucho.", "Sucre", None),  # the man, not the city
     ("Mrs Castro of Sydney won the prize.", "Castro", None),
+    # a one-word surname alone: other people and places share it ("Paz", "Torres", "Banzer" outside Bolivia)
+    ("The students of Salamanca marched to the cathedral.", "Salamanca", None),
+    ("Mr. Busch said the brewery would reopen in St. Louis.", "Busch", None),
+    ("The schooner Banzer reached Sydney with timber.", "Banzer", None),
     ("Wool and gold went down from the mining districts of Victoria.", "mining districts", None),
 ]
 # What the same rules must keep: titles, sentence starts, acronyms, another KB name beside it.
 TRUE_LINKS = [
     ("General Torres met Ovando's officers in La Paz.", "Torres", "juan_jose_torres"),
     ("Generals Ovando and Rogélio Miranda retreat.", "Ovando", "alfredo_ovando_candia"),
-    ("When Torres fell, Banzer took power.", "Torres", "juan_jose_torres"),
+    ("When Torres fell, Banzer took power.", "Torres", "juan_jose_torres"),  # two of the subject vouch
+    ("Salamanca outlawed the unions and the Chaco War went on.", "Salamanca", "daniel_salamanca"),
     ("The death of Rene Barrientos U.S. businessmen welcomed.", "U.S.", "united_states"),
     ("Lechin and the cob called a general strike.", "cob", "cob"),
     ("The COB, the MNR's rival, struck.", "COB", "cob"),
@@ -47,6 +52,7 @@ SPANS = [
     ("Between 1943 and 1946 the MNR governed Bolivia.", [("1943", "DATE"), ("1946", "DATE"), ("MNR", "ORG")],
      ["Between 1943 and 1946"]),
     ("The miners remembered the Catavi massacre.", [("Catavi massacre", "EVENT")], ["Catavi"]),
+    ("General Torres entered the town.", [("Torres", "PERSON")], []),  # unlinked alone, still a person
 ]
 
 

@@ -115,6 +115,8 @@ def load_pairs(path: Path, setup: Setup) -> list[Pair]:
     Where the stage would miss the annotated mention, the annotated span is used, so that
     the stance method, not mention finding, is measured.
     """
+    from spacy.util import filter_spans
+
     from bolcorpus.ner import load_domain_nlp
 
     rows = read_annotations(path)
@@ -125,8 +127,12 @@ def load_pairs(path: Path, setup: Setup) -> list[Pair]:
     nlp = load_domain_nlp(setup.kb)
     texts = list(dict.fromkeys(r["text"] for r in rows))
     parsed = dict(zip(texts, nlp.pipe(texts)))
-    mentions = {text: mention_spans(doc, find_mentions(text, [(e.start_char, e.end_char, e.kb_id_ or None)
-                                                              for e in doc.ents], targets))
+    linked = entities_in_documents(nlp, rows)
+    for text, doc in parsed.items():  # the entities the stage gives the sentence (its stance_stage._set_entities)
+        spans = [doc.char_span(start, end, label=label, kb_id=eid or "", alignment_mode="expand")
+                 for start, end, eid, label in linked[text]]
+        doc.ents = filter_spans([span for span in spans if span is not None])
+    mentions = {text: mention_spans(doc, find_mentions(text, [e[:3] for e in linked[text]], targets))
                 for text, doc in parsed.items()}
     pairs = []
     for row in rows:
@@ -139,6 +145,26 @@ def load_pairs(path: Path, setup: Setup) -> list[Pair]:
         pairs.append(Pair(row["id"], row["doc"], row["target"], row["label"], doc[:], spans, others, evidence,
                           reported, row["target"] in found))
     return pairs
+
+
+def entities_in_documents(nlp: Any, rows: Sequence[dict[str, Any]], separator: str = "\n\n"
+                          ) -> dict[str, list[tuple[int, int, str | None, str]]]:
+    """The entities ``(start, end, entity_id, label)`` of each annotated sentence, found with its
+    document's other sentences around it, as the stage finds them in whole documents (a
+    one-word surname links only beside another name of the subject)."""
+    by_doc: dict[str, list[str]] = {}
+    for row in rows:
+        sentences = by_doc.setdefault(row["doc"], [])
+        if row["text"] not in sentences:
+            sentences.append(row["text"])
+    found: dict[str, list[tuple[int, int, str | None, str]]] = {}
+    for sentences, doc in zip(by_doc.values(), nlp.pipe(separator.join(s) for s in by_doc.values())):
+        at = 0
+        for text in sentences:
+            found.setdefault(text, [(e.start_char - at, e.end_char - at, e.kb_id_ or None, e.label_) for e in doc.ents
+                                    if at <= e.start_char and e.end_char <= at + len(text)])
+            at += len(text) + len(separator)
+    return found
 
 
 def f_avg(gold: Sequence[str], predicted: Sequence[str]) -> float:
