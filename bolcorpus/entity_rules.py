@@ -32,6 +32,7 @@ COMPANY_HEADS = frozenset({"company", "corporation", "co.", "ltd", "ltd.", "limi
 COMPANY_NAME_WORDS = 3  # capitalised words between a nationality and a company head ("British Aluminum company")
 GLUED_AFTER_RE = re.compile(r"[,;:]\w")  # "ELN,qvxtre": no space after the comma
 GLUED_BEFORE_RE = re.compile(r"\w[,;:]")
+SHORT_ACRONYM_LETTERS = 3  # "ELN", "FAO", "POR": initials that OCR debris and other bodies share
 COMMON_WORD_ZIPF = 2.5  # wordfreq: "cob" 3.0 is an English word; "mnr" 2.0, "prin" 2.3 are not
 DATE_LEADS = frozenset({"between", "from", "only"})  # "between [1943] and [1946]" (GUIDELINES: DATE)
 DATE_JOINS = frozenset({"and", "to", "until", "till"})
@@ -212,6 +213,15 @@ def is_common_noun(ent: Span) -> bool:
     if len(words) == 1 and zipf_frequency(lower, "en") < NOUN_ZIPF:
         return False
     return re.search(rf"(?<![\w-]){re.escape(lower)}(?![\w-])", ent.doc.text) is not None
+
+
+def is_short_acronym(mention: str) -> bool:
+    """Whether a mention is an acronym of three capitals or fewer ("ELN"; not "FSTMB", "Eln").
+
+    >>> is_short_acronym("ELN"), is_short_acronym("FSTMB"), is_short_acronym("Eln")
+    (True, False, False)
+    """
+    return mention.isalpha() and mention.isupper() and len(mention) <= SHORT_ACRONYM_LETTERS
 
 
 def is_common_word(mention: str) -> bool:

@@ -20,10 +20,11 @@
    massacre of May 1949"); otherwise the mention stays unlinked rather than linked
    wrongly. A domain alias ("the Army", "Indian") links only in a text that links Bolivia.
    A linked mention takes the entity's type. A lowercase alias that is also a common
-   English word ("cob", the small-caps COB of one text, and a corn cob) and a person's
-   one-word surname ("Torres", "Busch", which other people and places share) link only in
-   a text that links another entity of the subject (a person, organisation or event of the
-   knowledge base, or Bolivia); the surname then stays an unlinked PERSON. An unlinked
+   English word ("cob", the small-caps COB of one text, and a corn cob), a person's
+   one-word surname ("Torres", "Busch", which other people and places share) and an
+   organisation's acronym of three capitals or fewer ("ELN" in OCR debris) link only in a
+   text that links another entity of the subject (a person, organisation or event of the
+   knowledge base, or Bolivia); the surname or acronym then stays unlinked. An unlinked
    model entity that is a common noun or a doctrine ("the Strike" in a text that writes
    "strike", "Trotskyism") is dropped.
 
@@ -52,6 +53,7 @@ from bolcorpus.entity_rules import (
     is_common_word,
     is_fragment,
     is_name_part,
+    is_short_acronym,
     trim_entities,
 )
 from bolcorpus.kb import KBEntity, KnowledgeBase, load_kb
@@ -188,8 +190,12 @@ class KBLinker:
 
     def is_weak(self, ent: Span, entity_id: str) -> bool:
         """Whether a link needs another entity of the subject in the same text: a common word
-        ("cob"), or a person's one-word surname, which other people share ("Busch", "Castro")."""
-        return is_common_word(ent.text) or (len(ent) == 1 and self.kb.entities[entity_id].type == "PERSON")
+        ("cob"), a person's one-word surname, which other people share ("Busch", "Castro"), or
+        an organisation's acronym of three capitals or fewer, which OCR debris and other bodies'
+        initials match by chance ("ELN", "FAO")."""
+        kind = self.kb.entities[entity_id].type
+        return is_common_word(ent.text) or (len(ent) == 1 and kind == "PERSON") or (
+            kind == "ORG" and is_short_acronym(ent.text))
 
     def lookup(self, mention: str) -> str | None:
         """The id a mention names by its form: its alias, the title case of a heading in capitals

@@ -26,6 +26,7 @@ FALSE_LINKS = [
     ("The students of Salamanca marched to the cathedral.", "Salamanca", None),
     ("Mr. Busch said the brewery would reopen in St. Louis.", "Busch", None),
     ("The schooner Banzer reached Sydney with timber.", "Banzer", None),
+    ("The three-year ELN Phillips and her brother were married.", "ELN", None),  # OCR debris
     ("Wool and gold went down from the mining districts of Victoria.", "mining districts", None),
 ]
 # What the same rules must keep: titles, sentence starts, acronyms, another KB name beside it.
@@ -34,6 +35,7 @@ TRUE_LINKS = [
     ("Generals Ovando and Rogélio Miranda retreat.", "Ovando", "alfredo_ovando_candia"),
     ("When Torres fell, Banzer took power.", "Torres", "juan_jose_torres"),  # two of the subject vouch
     ("Salamanca outlawed the unions and the Chaco War went on.", "Salamanca", "daniel_salamanca"),
+    ("The ELN took up arms against Banzer.", "ELN", "eln"),
     ("The death of Rene Barrientos U.S. businessmen welcomed.", "U.S.", "united_states"),
     ("Lechin and the cob called a general strike.", "cob", "cob"),
     ("The COB, the MNR's rival, struck.", "COB", "cob"),
