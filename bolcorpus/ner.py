@@ -209,7 +209,6 @@ class KBLinker:
         heading = mention.title() if mention.isupper() and len(mention) > 4 else None
         return self.kb.link(mention) or (heading and self.kb.link(heading)) or self.kb.near(mention)
 
-
     def set_annotations(self, doc: Doc, links: list[str | None]) -> Doc:
         ents = []
         for ent, entity_id in zip(doc.ents, links):
