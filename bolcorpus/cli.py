@@ -283,11 +283,17 @@ def evaluate_entities_command(
         "configs/kb/entities.yml"
     ),
     root: Annotated[Path, typer.Option(help="The project folder (benchmarks/).")] = Path("."),
+    gold: Annotated[Path, typer.Option(help="Annotated sentences, JSON lines, relative to --root "
+                                       "(benchmarks/entities/GUIDELINES.md).")] = Path("benchmarks/entities/dev.jsonl"),
+    published: Annotated[Path | None, typer.Option(help="Instead: score this published version's sentences "
+                                                   "(processed/datasets/bolcorpus/<version>) on the annotated "
+                                                   "sentences it holds verbatim.")] = None,
     foreign: Annotated[bool, typer.Option("--foreign", help="Instead: the stage of configs/default.toml on "
                                           "Overproof dev (../shared), its links per entity id and the judged "
                                           "sample scored again.")] = False,
 ) -> None:
-    """Precision, recall and F1 per label (exact span and label) and linking accuracy, model vs stage."""
+    """Precision, recall and F1 per label (exact span and label) and linking accuracy, model vs stage,
+    with 95 % bootstrap intervals and the stage's wrong links."""
     if foreign:
         from bolcorpus.evaluate.foreign import format_foreign_report, run_foreign_evaluation
 
@@ -295,12 +301,18 @@ def evaluate_entities_command(
         sys.stdout.write(format_foreign_report(report) + "\n")
         return
     from bolcorpus.evaluate.entities import format_entity_report, run_entity_evaluation, spacy_predictor
+
+    if published:
+        from bolcorpus.evaluate.published import run_published_evaluation
+
+        sys.stdout.write(format_entity_report(_guard(lambda: run_published_evaluation(root, published, gold))) + "\n")
+        return
     from bolcorpus.ner import load_domain_nlp
     from bolcorpus.nlp import load_nlp
 
     systems = {"spaCy model alone": spacy_predictor(load_nlp()),
                "bolcorpus entities stage": spacy_predictor(_guard(lambda: load_domain_nlp(kb)))}
-    sys.stdout.write(format_entity_report(run_entity_evaluation(root, systems)) + "\n")
+    sys.stdout.write(format_entity_report(_guard(lambda: run_entity_evaluation(root, systems, gold))) + "\n")
 
 
 StanceConfigOpt = Annotated[Path, typer.Option(

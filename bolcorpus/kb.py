@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from bolcorpus.errors import ConfigError
 
 MENTION_NOISE_RE = re.compile(r"^(?:the|The)\s+|['’]s?$")
+NEAR_MIN_CHARS = 10  # shorter names are one edit from too many other words ("Siles" / "Sales")
 
 
 class KBEntity(BaseModel):
@@ -31,6 +32,7 @@ class KBEntity(BaseModel):
     type: str
     aliases: tuple[str, ...] = ()
     ambiguous_aliases: tuple[str, ...] = ()
+    domain_aliases: tuple[str, ...] = ()
     qid: str | None = None
     description: str | None = None
 
@@ -42,15 +44,40 @@ class KnowledgeBase:
         self.entities = {e.id: e for e in entities}
         self._index: dict[str, str] = {}
         self._ambiguous: dict[str, set[str]] = {}
+        self._domain: dict[str, str] = {}
         for entity in self.entities.values():
             for form in (entity.name, *entity.aliases):
                 self._index.setdefault(_fold(form), entity.id)
             for form in entity.ambiguous_aliases:
                 self._ambiguous.setdefault(_fold(form), set()).add(entity.id)
+            for form in entity.domain_aliases:
+                self._domain.setdefault(_fold(form), entity.id)
 
     def link(self, mention: str) -> str | None:
         """The id of the entity ``mention`` names unambiguously, else ``None``."""
         return self._index.get(_key(mention))
+
+    def domain(self, mention: str) -> str | None:
+        """The id of the entity ``mention`` names in a text on the corpus's subject ("Army": the
+        Bolivian Army in a text on Bolivia, another army elsewhere), else ``None``."""
+        return self._domain.get(_key(mention))
+
+    def near(self, mention: str) -> str | None:
+        """The id of the one entity with a name or alias of two or more words and ten or more
+        letters one edit from ``mention`` (OCR damage the repair left: "Carcia Meza"), else ``None``.
+
+        >>> kb = KnowledgeBase([KBEntity(id="g", name="Luis García Meza", type="PERSON", aliases=("Garcia Meza",))])
+        >>> kb.near("Carcia Meza"), kb.near("Garcia Mesa de"), kb.near("Meza")
+        ('g', None, None)
+        """
+        from rapidfuzz.distance import Levenshtein
+
+        key = _key(mention)
+        if len(key) < NEAR_MIN_CHARS or " " not in key:
+            return None
+        hits = {eid for form, eid in self._index.items() if " " in form and abs(len(form) - len(key)) <= 1
+                and Levenshtein.distance(form, key, score_cutoff=1) <= 1}
+        return hits.pop() if len(hits) == 1 else None
 
     def ambiguous(self, mention: str) -> set[str]:
         """The ids of the entities ``mention`` may name ("Paz": the person, not La Paz)."""

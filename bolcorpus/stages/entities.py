@@ -31,7 +31,7 @@ class Entities(Stage):
 
     name = "entities"
     version = 2
-    code = (*Stage.code, "bolcorpus.nlp", "bolcorpus.kb", "bolcorpus.ner")
+    code = (*Stage.code, "bolcorpus.nlp", "bolcorpus.kb", "bolcorpus.entity_rules", "bolcorpus.ner")
 
     class Config(StageConfig):
         """``kb``: the knowledge base (YAML). ``labels``: the OntoNotes labels kept;

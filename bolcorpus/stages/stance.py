@@ -41,7 +41,9 @@ class StanceStage(Stage):
         and ``aliases``. ``lexicon``: TSV of ``term, polarity, weight``. ``classifier``:
         the trained model (``bolcorpus train stance`` writes it). ``threshold``: the
         summed polarity the rule method needs for FAVOR or AGAINST. ``clause_weight``: the
-        weight of evaluative words not attached to the target by the parse. ``bolcorpus
+        weight of evaluative words not attached to the target by the parse. ``abstain_below``:
+        the trained method says NONE for a FAVOR or AGAINST that no lexicon word supports and
+        that its classifier gives a lower probability (0.5: more likely than not). ``bolcorpus
         evaluate stance`` and ``train stance`` read this table; change these two only with a
         retrained classifier, as the trained method's features use them too."""
 
@@ -51,6 +53,7 @@ class StanceStage(Stage):
         classifier: Path = Path("stance/classifier.json")
         threshold: float = Field(0.75, gt=0)
         clause_weight: float = Field(0.3, ge=0)
+        abstain_below: float = Field(0.5, ge=0, le=1)
 
     config: Config
 
@@ -67,7 +70,7 @@ class StanceStage(Stage):
         rules = RuleMethod(load_lexicon(self.config.lexicon), threshold=self.config.threshold,
                            clause_weight=self.config.clause_weight)
         self.method: RuleMethod | TrainedMethod = (
-            TrainedMethod(rules, LinearModel.load(self.config.classifier))
+            TrainedMethod(rules, LinearModel.load(self.config.classifier), abstain_below=self.config.abstain_below)
             if self.config.method == "stance.trained.v1" else rules
         )
 

@@ -72,13 +72,19 @@ def train(features: Sequence[dict[str, float]], labels: Sequence[str], *, c: flo
 
 
 class TrainedMethod:
-    """Classify each (sentence, target) pair with a :class:`LinearModel` (``stance.trained.v1``)."""
+    """Classify each (sentence, target) pair with a :class:`LinearModel` (``stance.trained.v1``).
+
+    Where it is unsure it says NONE: a FAVOR or AGAINST that no lexicon word of its polarity
+    in the sentence supports (only topic words pushed it) stands only if the classifier gives
+    it a probability of at least ``abstain_below``; 0.5, more likely than not, by default.
+    """
 
     name = "stance.trained.v1"
 
-    def __init__(self, rules: RuleMethod, model: LinearModel) -> None:
+    def __init__(self, rules: RuleMethod, model: LinearModel, *, abstain_below: float = 0.5) -> None:
         self.rules = rules
         self.model = model
+        self.abstain_below = abstain_below
 
     def predict(self, sent: Any, mentions: dict[str, list[Any]], holders: dict[str, list[Any]] | None = None
                 ) -> list[StanceRecord]:
@@ -89,11 +95,23 @@ class TrainedMethod:
             best = max(range(len(scores)), key=scores.__getitem__)
             label = self.model.classes[best]
             probability = _softmax(scores)[best]
+            if label != "NONE" and probability < self.abstain_below and not self.backed(
+                    sent, spans, hits, label, holders or mentions, target):
+                label = "NONE"
             score = 0.0 if label == "NONE" else probability if label == "FAVOR" else -probability
             evidence = self.evidence(sent, spans, best, hits) if label != "NONE" else []
             records.append(StanceRecord(target, label, round(score, 4), evidence))
             records += self.rules.reported(target, spans, holders or mentions)
         return records
+
+    def backed(self, sent: Any, spans: list[Any], hits: Hits, label: str, holders: dict[str, list[Any]],
+               target: str) -> bool:
+        """Whether a lexicon word of ``label``'s polarity in the sentence is said of the target
+        (attached to it, or elsewhere in the sentence but not attached to another target)."""
+        sign = 1 if label == "FAVOR" else -1
+        others = [span for other, other_spans in holders.items() if other != target for span in other_spans]
+        return any(hits[i].weight * sign > 0 for i, where in placed(sent, spans, hits, others).items()
+                   if where != "other")
 
     def evidence(self, sent: Any, spans: list[Any], label: int, hits: Hits, *, top: int = 3) -> list[str]:
         """The words that carry ``label``: the lexicon words of its polarity attached to the
