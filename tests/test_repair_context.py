@@ -192,3 +192,18 @@ def test_a_speck_at_the_end_of_a_word_is_read_by_the_channel() -> None:
     rule = partial(correct_in_context, lexicon=Lexicon(), channel=channel)
     fixed = apply_rule(rule, "Tbe miner» of tbe Andes wns closed.")
     assert fixed.startswith("The miner") and "»" not in fixed
+
+
+def test_forget_corrections_empties_every_memo_and_changes_no_result() -> None:
+    from bolcorpus.repair import _BUILT, channel, forget_corrections, segmentation, tokens
+
+    config = RepairConfig()
+    text = "Tho walls ot tbo building wero de- cided by tbe a ction of tbe council, l,00l in all."
+    first = repair_text(text, config)
+    built = [rule for rules in _BUILT.values() for _, rule in rules]
+    lexicons = [rule.keywords["lexicon"] for rule in built if "lexicon" in getattr(rule, "keywords", {})]
+    assert any(lex.corrections for lex in lexicons) and tokens.type_counts.cache_info().currsize
+    forget_corrections()
+    assert not any(lex.corrections or lex._zipf or lex._known for lex in lexicons)
+    assert all(m.cache_info().currsize == 0 for m in (*channel.MEMOS, *segmentation.MEMOS, *tokens.MEMOS))
+    assert repair_text(text, config) == first

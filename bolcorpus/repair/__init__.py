@@ -19,7 +19,10 @@ from pydantic import Field, ValidationError, create_model
 from bolcorpus.config import StageConfig
 from bolcorpus.errors import ConfigError
 from bolcorpus.registry import rules as rule_registry
-from bolcorpus.repair.channel import Channel, channel_caches_clear
+from bolcorpus.repair import channel, confusion, segmentation, tokens
+from bolcorpus.repair import lexicon as lexicon_module
+from bolcorpus.repair import rules as rules_module
+from bolcorpus.repair.channel import Channel
 from bolcorpus.repair.engine import Fix, RepairResult, Rule, apply_edits, raw_offset, repair
 from bolcorpus.repair.lexicon import Lexicon
 
@@ -94,16 +97,20 @@ _BUILT: dict[str, list[tuple[str, Rule]]] = {}
 
 
 def forget_corrections() -> None:
-    """Forget every correction decided in this process, so that a timing starts from cold caches.
+    """Forget every word decided and remembered in this process: its corrections, frequencies,
+    segmentations and channel costs.
 
-    The word lists and indexes stay loaded; what each token was corrected to is decided anew.
+    A timing then starts as a fresh process does, and a long run's memos stop growing with
+    its corpus. The word lists and indexes stay loaded.
     """
     for rules in _BUILT.values():
         for _, rule in rules:
             lexicon = getattr(rule, "keywords", {}).get("lexicon")
             if lexicon is not None:
-                lexicon.corrections.clear()
-    channel_caches_clear()
+                lexicon.forget()
+    for memo in (*channel.MEMOS, *confusion.MEMOS, *lexicon_module.MEMOS, *rules_module.MEMOS, *segmentation.MEMOS,
+                 *tokens.MEMOS):
+        memo.cache_clear()
 
 
 def _validate_options(name: str, func: Rule, options: dict[str, Any]) -> dict[str, Any]:

@@ -176,12 +176,6 @@ def _confusions(printed: str, meant: str) -> Iterator[tuple[str, str]]:
             yield printed[j1:j2], meant[i1:i2]
 
 
-def channel_caches_clear() -> None:
-    """Forget the costs and variants computed so far (the tables stay loaded)."""
-    _cost.cache_clear()
-    _words.cache_clear()
-
-
 @lru_cache(maxsize=8)
 def _load(path: Path | None) -> Channel:
     return Channel(read_channel(path) if path else ())
@@ -212,3 +206,6 @@ def _words(channel: Channel, observed: str, depth: int, lexicon: Lexicon) -> fro
                 if rest.startswith(src) and (left > 1 or made + dst in prefixes):
                     paths.append((made, dst + rest[len(src) :], left - 1))
     return frozenset(found)
+
+
+MEMOS = (_cost, _words)  # per-word memos: bolcorpus.repair.forget_corrections clears them

@@ -202,3 +202,6 @@ def _sorted(dictionary: frozenset[str]) -> list[str]:
 @lru_cache(maxsize=4)
 def _joined(dictionary: frozenset[str]) -> str:
     return "\n".join(_sorted(dictionary))
+
+
+MEMOS = (_variants,)  # per-word memos: bolcorpus.repair.forget_corrections clears them

@@ -127,6 +127,12 @@ class Lexicon:
             self._prefixes = frozenset(w[:i] for w in self.dictionary() for i in range(len(w) + 1))
         return self._prefixes
 
+    def forget(self) -> None:
+        """Forget the frequencies, verdicts and corrections remembered so far (the word lists stay)."""
+        self._zipf.clear()
+        self._known.clear()
+        self.corrections.clear()
+
     def near(self, word: str, max_distance: int = 2, *, closest: bool = False) -> list[str]:
         """Dictionary words within ``max_distance`` plain edits (SymSpell single-word lookup).
 
@@ -203,3 +209,6 @@ def _fold(text: str) -> str:
     """Lower case without accents: "Lechín" → "lechin"."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+MEMOS = (_zipf, _fold)  # per-word memos: bolcorpus.repair.forget_corrections clears them

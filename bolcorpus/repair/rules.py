@@ -472,3 +472,6 @@ def words_re(words: tuple[str, ...]) -> re.Pattern[str]:
 @lru_cache(maxsize=65536)
 def _zipf(word: str) -> float:
     return zipf_frequency(word, "en")
+
+
+MEMOS = (_best_split, _zipf)  # per-word memos: bolcorpus.repair.forget_corrections clears them

@@ -198,3 +198,6 @@ def _fixes(old: str, new: str, offset: int) -> Iterator[Fix]:
         else:
             yield Fix(offset + i, offset + i, " ")
             j += 1
+
+
+MEMOS = (_best, _piece)  # per-word memos: bolcorpus.repair.forget_corrections clears them

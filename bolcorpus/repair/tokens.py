@@ -59,3 +59,6 @@ def _matcher(pattern: re.Pattern[str]) -> Callable[[str], tuple[str, ...]]:
         return tuple(pattern.findall(chunk))
 
     return matches
+
+
+MEMOS = (type_counts, chunks, _matcher)  # per-word memos: bolcorpus.repair.forget_corrections clears them
