@@ -19,7 +19,7 @@ from pydantic import Field, ValidationError, create_model
 from bolcorpus.config import StageConfig
 from bolcorpus.errors import ConfigError
 from bolcorpus.registry import rules as rule_registry
-from bolcorpus.repair import channel, confusion, segmentation, tokens
+from bolcorpus.repair import channel, confusion, context, segmentation, tokens
 from bolcorpus.repair import lexicon as lexicon_module
 from bolcorpus.repair import rules as rules_module
 from bolcorpus.repair.channel import Channel
@@ -108,8 +108,8 @@ def forget_corrections() -> None:
             lexicon = getattr(rule, "keywords", {}).get("lexicon")
             if lexicon is not None:
                 lexicon.forget()
-    for memo in (*channel.MEMOS, *confusion.MEMOS, *lexicon_module.MEMOS, *rules_module.MEMOS, *segmentation.MEMOS,
-                 *tokens.MEMOS):
+    for memo in (*channel.MEMOS, *confusion.MEMOS, *context.MEMOS, *lexicon_module.MEMOS, *rules_module.MEMOS,
+                 *segmentation.MEMOS, *tokens.MEMOS):
         memo.cache_clear()
 
 

@@ -46,6 +46,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from rapidfuzz import process
@@ -149,7 +150,7 @@ def decide(
     counts = type_counts(TYPE_RE, text)
     # Most tokens have no candidate and are no "In": decide that once per type, and look
     # at nothing else of a text where no type is open.
-    error_rate = damage_rate(counts, lexicon)
+    error_rate = text_damage(text, lexicon)
     damaged = error_rate >= damaged_rate
     memo = lexicon.corrections.setdefault(("open", channel, split_words, damaged), {})
     open_types = {
@@ -199,6 +200,12 @@ def decide(
             out.append(Decision(m.start(), m.end(), token, _cased(best, token, lexicon), best_score - own))
             corrected[m.end()] = best.rsplit(" ", 1)[-1]
     return out
+
+
+@lru_cache(maxsize=4)  # the segmentation rule asks about the same text first
+def text_damage(text: str, lexicon: Lexicon) -> float:
+    """:func:`~bolcorpus.repair.language_model.damage_rate` of the tokens of ``text``."""
+    return damage_rate(type_counts(TYPE_RE, text), lexicon)
 
 
 def _near_names(counts: Counter[str], model: WordModel, channel: Channel) -> dict[str, tuple[tuple[str, float], ...]]:
@@ -343,3 +350,6 @@ def _wordlike(token: str) -> bool:
     if token.islower() or token.istitle():
         return True
     return bool(GARBLED_CASE_RE.fullmatch(token)) and not CASED_NAME_RE.fullmatch(token)
+
+
+MEMOS = (text_damage,)  # per-text memos: bolcorpus.repair.forget_corrections clears them

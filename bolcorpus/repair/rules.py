@@ -257,8 +257,11 @@ def merge_split_words(text: str, *, lexicon: Lexicon, margin: float = 1.5, min_z
     weak = {w for w in types(P.LETTERS_RE, text) if (len(w) <= 2 and lexicon.zipf(w) < 5.0) or not lexicon.known(w)}
     if not weak:
         return
-    found = P.WORD_PAIR_RE.finditer(text)
-    pairs = {(m.start(), m.group(1), m.group(2)) for m in found if m.group(1) in weak or m.group(2) in weak}
+    pairs: set[tuple[int, str, str]] = set()
+    for m in P.WORD_PAIR_RE.finditer(text):
+        left, right = m.groups()
+        if left in weak or right in weak:
+            pairs.add((m.start(), left, right))
     merges = []  # (gain, start, end of the pair, gap)
     for start, left, right in pairs:
         if not right[0].islower() or (start and text[start - 1] in "'’"):

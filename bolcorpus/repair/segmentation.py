@@ -28,11 +28,11 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
-from bolcorpus.repair.context import TYPE_RE
+from bolcorpus.repair.context import text_damage
 from bolcorpus.repair.engine import Fix
-from bolcorpus.repair.language_model import DAMAGED_RATE, WordModel, damage_rate, word_model
+from bolcorpus.repair.language_model import DAMAGED_RATE, WordModel, word_model
 from bolcorpus.repair.lexicon import Lexicon
-from bolcorpus.repair.tokens import type_counts, types
+from bolcorpus.repair.tokens import types
 
 # A run of letter-only words separated by single spaces (not across punctuation or lines).
 RUN_RE = re.compile(r"(?<![\w'’.-])[^\W\d_]+(?: [^\W\d_]+)*(?![\w'’-])(?!\.\w)")
@@ -56,7 +56,7 @@ def resegment_words(
     token is left to ``repair.context.v1``, which weighs splits against corrections. From
     a damage of ``damaged_rate`` on, rare words count as fragments too.
     """
-    rare = RARE_ZIPF if damage_rate(type_counts(TYPE_RE, text), lexicon) >= damaged_rate else 0.0  # as the context rule
+    rare = RARE_ZIPF if text_damage(text, lexicon) >= damaged_rate else 0.0
     fragments = {w for w in types(WORD_RE, text) if _fragment(w, lexicon, rare)}
     if not fragments:
         return
