@@ -10,7 +10,6 @@ import pytest
 
 from bolcorpus.repair import patterns as P
 from bolcorpus.repair.context import TYPE_RE
-from bolcorpus.repair.segmentation import WORD_RE
 from bolcorpus.repair.tokens import occurs, type_counts, types
 
 RAW = Path(__file__).resolve().parents[1] / "raw"
@@ -18,7 +17,7 @@ TRICKY = (
     "«inning a|so th~t es.5entially l,00l 197O 19691970 U.S. i.e. working-class workingclass "
     "Ovando’s left-wing\u00a0word\ttab\x0cfeed MNR.. (1) -- 10:30 1960s T orres\n\n  edge  "
 )
-PATTERNS = [P.LETTERS_RE, P.COMPOUND_RE, P.SUSPECT_TOKEN_RE, TYPE_RE, WORD_RE]
+PATTERNS = [P.LETTERS_RE, P.COMPOUND_RE, P.SUSPECT_TOKEN_RE, TYPE_RE]
 
 
 @pytest.mark.parametrize("pattern", PATTERNS, ids=lambda p: p.pattern[:24])

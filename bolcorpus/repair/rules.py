@@ -335,9 +335,7 @@ def fix_ocr_confusions(text: str, *, lexicon: Lexicon, plain_words: bool = True)
     >>> apply_rule(partial(fix_ocr_confusions, lexicon=Lexicon(), plain_words=False), "for talcing es.5entially")
     'for talcing essentially'
     """
-    tokens = types(P.SUSPECT_TOKEN_RE, text)
-    if not plain_words:
-        tokens = {t for t in tokens if not (t.isalpha() and t.islower())}
+    tokens = (t for t in types(P.SUSPECT_TOKEN_RE, text) if plain_words or not (t.isalpha() and t.islower()))
     corrections = {t: c for t in tokens if (c := _correct(t, lexicon)) is not None}
     if corrections:
         for m in _tokens(tuple(sorted(corrections))).finditer(text):

@@ -32,11 +32,11 @@ from bolcorpus.repair.context import text_damage
 from bolcorpus.repair.engine import Fix
 from bolcorpus.repair.language_model import DAMAGED_RATE, WordModel, word_model
 from bolcorpus.repair.lexicon import Lexicon
+from bolcorpus.repair.patterns import LETTERS_RE
 from bolcorpus.repair.tokens import types
 
 # A run of letter-only words separated by single spaces (not across punctuation or lines).
 RUN_RE = re.compile(r"(?<![\w'’.-])[^\W\d_]+(?: [^\W\d_]+)*(?![\w'’-])(?!\.\w)")
-WORD_RE = re.compile(r"[^\W\d_]+")
 WINDOW = 3  # words on each side of a fragment that may join it
 MAX_WORD = 24  # letters of the longest word proposed
 BEAM = 4  # segmentations kept per position
@@ -57,7 +57,7 @@ def resegment_words(
     a damage of ``damaged_rate`` on, rare words count as fragments too.
     """
     rare = RARE_ZIPF if text_damage(text, lexicon) >= damaged_rate else 0.0
-    fragments = {w for w in types(WORD_RE, text) if _fragment(w, lexicon, rare)}
+    fragments = {w for w in types(LETTERS_RE, text) if _fragment(w, lexicon, rare)}
     if not fragments:
         return
     model = word_model(lexicon)

@@ -32,10 +32,11 @@ def type_counts(pattern: re.Pattern[str], text: str) -> Counter[str]:
     return out
 
 
-def types(pattern: re.Pattern[str], text: str) -> set[str]:
+@lru_cache(maxsize=8)  # the rules of a pass ask about the same text
+def types(pattern: re.Pattern[str], text: str) -> frozenset[str]:
     """``set(pattern.findall(text))``, for a pattern with no groups that never matches whitespace."""
     matches = _matcher(pattern)
-    return {match for chunk in chunks(text) for match in matches(chunk)}
+    return frozenset(match for chunk in chunks(text) for match in matches(chunk))
 
 
 def occurs(pattern: re.Pattern[str], text: str) -> bool:
@@ -61,4 +62,4 @@ def _matcher(pattern: re.Pattern[str]) -> Callable[[str], tuple[str, ...]]:
     return matches
 
 
-MEMOS = (type_counts, chunks, _matcher)  # per-word memos: bolcorpus.repair.forget_corrections clears them
+MEMOS = (type_counts, types, chunks, _matcher)  # per-word memos: bolcorpus.repair.forget_corrections clears them
