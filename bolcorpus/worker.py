@@ -67,6 +67,7 @@ def run_shard(name: str, config: StageConfig, nlp: NlpConfig, items: list[Item],
         return write_part(Path(folder), part, _reported(per_document(stage, inputs, hashes)))
     finally:
         reader.close()
+        stage.forget()
 
 
 def per_document(stage: Stage, inputs: Iterable[Any], hashes: dict[str, str]) -> Iterator[Output]:

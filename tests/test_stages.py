@@ -236,3 +236,17 @@ def test_the_shipped_targets_find_descriptive_mentions(text: str, mentioned: dic
 
     found = find_mentions(text, [], load_targets(CONFIGS / "stance" / "targets.yml"))
     assert {target: [text[s:e] for s, e in spans] for target, spans in found.items()} == mentioned
+
+
+@pytest.mark.issue(13)
+def test_repair_stage_forgets_its_memos_between_shards_and_repairs_the_same_after() -> None:
+    from bolcorpus.config import load_pipeline
+
+    stage = Repair(load_pipeline(ROOT / "pipelines" / "default.toml").stage_configs["repair"], NlpConfig())
+    damaged = doc("Tbe governmemt of the MNR callcd a strikc in La Paz.")
+    (first,) = stage.run([damaged])
+    assert stage._lexicon.corrections
+    stage.forget()
+    assert not stage._lexicon.corrections
+    (again,) = stage.run([damaged])
+    assert again == first
