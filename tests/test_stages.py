@@ -239,13 +239,17 @@ def test_the_shipped_targets_find_descriptive_mentions(text: str, mentioned: dic
 
 
 @pytest.mark.issue(13)
-def test_repair_stage_forgets_its_memos_between_shards_and_repairs_the_same_after() -> None:
+def test_repair_stage_forgets_its_memos_past_a_limit_and_repairs_the_same_after(monkeypatch) -> None:
     from bolcorpus.config import load_pipeline
+    from bolcorpus.stages import repair as repair_stage
 
     stage = Repair(load_pipeline(ROOT / "pipelines" / "default.toml").stage_configs["repair"], NlpConfig())
     damaged = doc("Tbe governmemt of the MNR callcd a strikc in La Paz.")
     (first,) = stage.run([damaged])
-    assert stage._lexicon.corrections
+    remembered = dict(stage._lexicon.corrections)
+    stage.forget()  # below the limit: kept
+    assert remembered and stage._lexicon.corrections == remembered
+    monkeypatch.setattr(repair_stage, "MEMO_LIMIT", 0)
     stage.forget()
     assert not stage._lexicon.corrections
     (again,) = stage.run([damaged])

@@ -27,6 +27,7 @@ from bolcorpus.stages.base import MapStage, replace
 
 FOOTNOTE_RULE = "repair.footnotes"
 CONTEXT_RULE = "repair.context.v1"
+MEMO_LIMIT = 30_000  # corrections memoised before they are forgotten: those of about 4 MB of damaged text
 
 
 class Repair(MapStage):
@@ -56,13 +57,16 @@ class Repair(MapStage):
         return {str(p.name): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
     def forget(self) -> None:
-        """Forget the corrections decided so far; the word lists and the channel stay loaded.
+        """Forget the corrections decided so far once there are :data:`MEMO_LIMIT` of them;
+        the word lists and the channel stay loaded.
 
-        Without this, the memos of the tokens seen grow with the corpus (about 35 MB a MB of
-        damaged text); a shard of 32 documents warms them again at little cost.
+        Unbounded, the memos grow with the corpus (about 35 MB a MB of damaged text).
+        Forgetting them after every shard would cost the stage a tenth of its speed, warming
+        them again; at this limit a corpus of a few MB never pays it.
         """
-        forget_corrections()
-        self._lexicon.corrections.clear()
+        if len(self._lexicon.corrections) > MEMO_LIMIT:
+            forget_corrections()
+            self._lexicon.corrections.clear()
 
     def _doubtful(self, text: str) -> list[dict[str, Any]]:
         """Words the context rule would correct, but on evidence below its threshold."""
