@@ -311,9 +311,9 @@ def _collect(step: StagePlan, live: set[str]) -> int:
     runs = step.dir / "runs"
     if any(runs.glob("*.started")):
         return 0
-    for marker in runs.glob("*.jsonl"):
+    for marker in runs.iterdir():  # earlier runs' markers (and older formats), before the parts they point at
         if marker != step.marker:
-            marker.unlink(missing_ok=True)  # before the parts: no marker may point at a removed part
+            marker.unlink(missing_ok=True)
     return collect_garbage(step.dir, live)
 
 
