@@ -4,7 +4,8 @@
 with the OCR simulator (:mod:`bolcorpus.evaluate.damage`) at one of four levels and its
 own seed, until the corpus has the requested size: no two documents are the same text.
 :func:`run_bench` then runs the pipeline on it into a fresh folder for each number of
-workers, and reports per stage the wall time, the corpus characters per second and the
+workers (the runs with a pool first: with one worker, the models load in this process and
+stay), and reports per stage the wall time, the corpus characters per second and the
 peak memory (resident set of this process and its workers, summed, sampled every 50 ms);
 and, on the same text in the same run, the reference: ``ftfy.fix_text`` and bare spaCy
 (``nlp.pipe`` with the same model and all its components, one process).
@@ -18,6 +19,7 @@ from __future__ import annotations
 import inspect
 import os
 import re
+import resource
 import subprocess
 import sys
 import threading
@@ -101,16 +103,24 @@ def damage_options(factor: float) -> dict[str, dict[str, float]]:
 
 
 class MemorySampler(threading.Thread):
-    """Peak resident memory (MB) of this process and its descendants, per stage label."""
+    """Peak resident memory (MB) of this process and its descendants, per stage label.
 
-    def __init__(self, every: float = 0.05) -> None:
+    Which processes descend from this one is looked up once a second (it reads every
+    process's ``/proc`` entry, about 8 ms), their memory every ``every`` seconds: a run with
+    one worker shares this process, and its interpreter, with the sampler.
+    """
+
+    def __init__(self, every: float = 0.05, rescan: float = 1.0) -> None:
         super().__init__(daemon=True)
-        self.every, self.stage, self.peaks = every, "", {}  # type: ignore[var-annotated]
+        self.every, self.rescan, self.stage, self.peaks = every, rescan, "", {}  # type: ignore[var-annotated]
         self._stop_event = threading.Event()
 
     def run(self) -> None:
+        pids, scanned = [os.getpid()], 0.0
         while not self._stop_event.wait(self.every):
-            rss = _tree_rss(os.getpid()) / 1e6
+            if time.monotonic() - scanned >= self.rescan:
+                pids, scanned = _descendants(os.getpid()), time.monotonic()
+            rss = sum(map(_rss, pids)) / 1e6
             self.peaks[self.stage] = max(self.peaks.get(self.stage, 0.0), rss)
 
     def stop(self) -> dict[str, float]:
@@ -125,9 +135,13 @@ def run_bench(settings: Settings, corpus: Path, folder: Path, *, workers: list[i
     files = sorted(corpus.glob("*.txt"))
     chars = sum(len(p.read_text(encoding="utf-8")) for p in files)  # not kept: it would count as the runs' memory
     report: dict[str, Any] = {"characters": chars, "runs": []}
-    for n in workers:
+    runs = {}
+    # Pools first: one worker runs in this process, which keeps its models after the run,
+    # and they would count in a pool's memory.
+    for n in sorted(set(workers), reverse=True):
         run_settings = settings.with_overrides(raw=corpus, out=folder / f"out-workers-{n}", workers=n)
-        report["runs"].append(measure_run(run_settings, chars))
+        runs[n] = measure_run(run_settings, chars)
+    report["runs"] = [runs[n] for n in workers]
     if reference:
         report["reference"] = bare_spacy(settings, [p.read_text(encoding="utf-8") for p in files])
         for run in report["runs"]:
@@ -174,22 +188,35 @@ def measure_incremental(settings: Settings, corpus: Path, out: Path) -> dict[str
 
 
 def measure_run(settings: Settings, chars: int) -> dict[str, Any]:
-    """One pipeline run: wall time, and per stage seconds, characters per second, peak MB."""
+    """One pipeline run: wall time, and per stage seconds, characters per second, peak MB;
+    also the CPU seconds of the run (this process and its workers) and the load average
+    before and after, which say how much other work shared the machine."""
     sampler = MemorySampler()
     sampler.start()
 
     def progress(stage: str, done: int, total: int) -> None:
         sampler.stage = stage
 
+    load = os.getloadavg()[0]
+    cpu = _cpu_seconds()
     started = time.perf_counter()
     result = runner.run(settings, progress)
     seconds = time.perf_counter() - started
+    cpu = _cpu_seconds() - cpu
     peaks = sampler.stop()
     stages = [{"stage": r.name, "status": r.status, "seconds": r.seconds, "documents": r.documents_run,
                "chars_per_s": chars / r.seconds if r.seconds else None, "peak_mb": peaks.get(r.name),
                "share": r.seconds / seconds} for r in result.stages]
     return {"workers": settings.run.workers, "seconds": seconds, "chars_per_s": chars / seconds,
-            "peak_mb": max(peaks.values(), default=None), "stages": stages}
+            "peak_mb": max(peaks.values(), default=None), "cpu_seconds": cpu,
+            "load_average": [load, os.getloadavg()[0]], "stages": stages}
+
+
+def _cpu_seconds() -> float:
+    """User and system CPU seconds of this process and of its children that have ended (a
+    run's pool workers end with it)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def bare_spacy(settings: Settings, texts: list[str]) -> dict[str, Any]:
@@ -224,7 +251,9 @@ def format_report(corpus: dict[str, Any], report: dict[str, Any]) -> str:
                      f"{ref['chars_per_s'] / 1e3:.1f} k chars/s (model load {ref['model_load_seconds']:.1f} s apart)")
     one = next((r for r in report["runs"] if r["workers"] == 1), None)
     for run in report["runs"]:
-        head = f"workers {run['workers']}: {run['seconds']:.1f} s end to end, {run['chars_per_s'] / 1e3:.1f} k chars/s"
+        head = (f"workers {run['workers']}: {run['seconds']:.1f} s end to end, "
+                f"{run['chars_per_s'] / 1e3:.1f} k chars/s, {run['cpu_seconds']:.0f} CPU s, "
+                f"load average {run['load_average'][0]:.1f} before, {run['load_average'][1]:.1f} after")
         if ref:
             head += f", {run['ratio_to_reference']:.2f}x the reference"
         if one and run is not one:
@@ -244,8 +273,12 @@ def format_report(corpus: dict[str, Any], report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _tree_rss(root: int) -> int:
-    """Resident bytes of process ``root`` and all its descendants (Linux /proc)."""
+def _descendants(root: int) -> list[int]:
+    """Process ``root`` and all its descendants (Linux /proc).
+
+    >>> _descendants(os.getpid())[0] == os.getpid()
+    True
+    """
     children: dict[int, list[int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -253,12 +286,17 @@ def _tree_rss(root: int) -> int:
         except OSError:
             continue
         children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    total, todo = 0, [root]
+    found, todo = [], [root]
     while todo:
         pid = todo.pop()
-        try:
-            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
-        except OSError:
-            pass
+        found.append(pid)
         todo += children.get(pid, [])
-    return total
+    return found
+
+
+def _rss(pid: int) -> int:
+    """Resident bytes of process ``pid`` (0 once it has ended)."""
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
+    except OSError:
+        return 0

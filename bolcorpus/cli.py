@@ -152,6 +152,8 @@ def _run_and_report(settings: Settings, quiet: bool = False) -> Path | None:
         stats = ", ".join(f"{k}={v}" for k, v in sorted(counts.items()))
         detail = f"{report.shards_run}/{report.shards} shards, {report.seconds:.1f}s" if report.shards_run else ""
         out.print(f"{report.name:<10} {report.status:<9} {detail:<22} {stats}")
+        if report.parts_collected:
+            out.print(f"{'':<10} removed {report.parts_collected} cached part(s) that no current document needs")
         for warning in report.warnings:
             err.print(f"[yellow]warning:[/] {escape(warning)}")
         unlinked = sorted(((v, k[len(UNLINKED) :]) for k, v in report.stats.items() if k.startswith(UNLINKED)),

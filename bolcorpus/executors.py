@@ -8,6 +8,11 @@ worker process builds a stage, and loads its model, once: shards carry only name
 and file locations, so on a cluster every worker must see the output folder at the same
 path (a shared file system).
 
+A task reports each document it finishes with :func:`document_done`; the runner hears of
+them through ``on_document``, so that progress moves with documents, not shards: in this
+process directly, from a local pool through a queue. Dask workers do not report: there,
+progress moves when a shard is done.
+
 >>> from bolcorpus.config import RunConfig
 >>> with shard_executor(RunConfig()) as results:
 ...     sorted(results(pow, [(2, 3), (3, 2)]))
@@ -17,7 +22,7 @@ path (a shared file system).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from multiprocessing import get_context
 from typing import Any
@@ -25,27 +30,62 @@ from typing import Any
 from bolcorpus.config import RunConfig
 from bolcorpus.errors import ConfigError
 
-Results = Callable[[Callable[..., Any], Sequence[tuple[Any, ...]]], Iterator[Any]]
+OnDocument = Callable[[int], None]  # told how many more documents are done
+Results = Callable[[Callable[..., Any], Sequence[tuple[Any, ...]], OnDocument | None], Iterator[Any]]
+POLL_SECONDS = 0.2  # how often the pool's document reports are read while shards run
+
+_report: OnDocument | None = None  # in a worker: where document_done reports to
+
+
+def document_done() -> None:
+    """Report that the running task finished one more document (nothing where no one listens)."""
+    if _report is not None:
+        _report(1)
+
+
+def _listen(reports: Any) -> None:
+    """A pool worker's initializer: report documents to the runner's queue."""
+    global _report
+    _report = reports.put
 
 
 @contextmanager
 def shard_executor(run: RunConfig) -> Iterator[Results]:
     """A function that runs tasks and yields their results as they complete; the pool or
     cluster behind it starts on first use and stops when the block ends."""
-    opened: list[Any] = []  # the executor, then what to close
+    opened: list[Any] = []  # the executor, its report queue (or None), then what to close
 
-    def results(func: Callable[..., Any], tasks: Sequence[tuple[Any, ...]]) -> Iterator[Any]:
+    def results(func: Callable[..., Any], tasks: Sequence[tuple[Any, ...]],
+                on_document: OnDocument | None = None) -> Iterator[Any]:
+        global _report
         if run.executor == "local" and (run.workers == 1 or len(tasks) <= 1):
             for task in tasks:
-                yield func(*task)
+                _report = on_document
+                try:
+                    result = func(*task)
+                finally:
+                    _report = None
+                yield result
             return
         if not opened:
             opened.extend(_open(run))
         executor: Executor = opened[0]
-        futures = [executor.submit(func, *task) for task in tasks]
+        reports = opened[1]
+
+        def heard() -> None:
+            n = 0
+            while reports is not None and not reports.empty():
+                n += reports.get()
+            if n and on_document:
+                on_document(n)
+
+        futures = {executor.submit(func, *task) for task in tasks}
         try:
-            for future in as_completed(futures):
-                yield future.result()
+            while futures:
+                done, futures = wait(futures, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
+                heard()
+                for future in done:
+                    yield future.result()
         finally:
             for future in futures:
                 future.cancel()
@@ -54,7 +94,7 @@ def shard_executor(run: RunConfig) -> Iterator[Results]:
         yield results
     finally:
         if opened:
-            executor, *closers = opened
+            executor, _, *closers = opened
             if isinstance(executor, ProcessPoolExecutor):
                 executor.shutdown(cancel_futures=True)
             for close in closers:
@@ -62,9 +102,13 @@ def shard_executor(run: RunConfig) -> Iterator[Results]:
 
 
 def _open(run: RunConfig) -> list[Any]:
-    """The executor, followed by the close methods of what was started for it."""
+    """The executor, its report queue (``None`` on Dask), then the close methods of what was
+    started for it."""
     if run.executor == "local":
-        return [ProcessPoolExecutor(run.workers, mp_context=get_context("spawn"))]
+        context = get_context("spawn")
+        reports = context.SimpleQueue()  # a put is written before the task returns: no report comes late
+        pool = ProcessPoolExecutor(run.workers, mp_context=context, initializer=_listen, initargs=(reports,))
+        return [pool, reports, reports.close]
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError:
@@ -77,7 +121,7 @@ def _open(run: RunConfig) -> list[Any]:
             raise ConfigError(f"[run] scheduler = {run.scheduler!r}: workers {', '.join(map(str, threaded))} run "
                               "several threads; a worker's spaCy pipeline serves one thread at a time: start them "
                               "with `dask worker --nthreads 1` (several processes per machine: --nworkers N)")
-        return [client.get_executor(pure=False), client.close]
+        return [client.get_executor(pure=False), None, client.close]
     cluster = LocalCluster(n_workers=run.workers, threads_per_worker=1, processes=True, dashboard_address=None)
     client = Client(cluster)
-    return [client.get_executor(pure=False), client.close, cluster.close]
+    return [client.get_executor(pure=False), None, client.close, cluster.close]

@@ -4,24 +4,30 @@ Two keys per stage. The *stage key* hashes the stage's resolved config, its code
 and what else it depends on (the spaCy model, resource files); the stage writes into
 ``<out>/<stage>/<stage key>/``, where a per-document cache (:mod:`bolcorpus.doccache`)
 keeps each document's output under the hash of its input. The *run key* adds the stage's
-input (the raw files for ingest, the upstream run key after): ``runs/<run key>.json`` marks
-a stage complete for that input and lists its documents, so an unchanged rerun reads no
-document. Changing one stage's config changes its keys and the run keys after it; a
-document whose input did not change is still never processed twice.
+input (the raw files for ingest, the upstream run key after): ``runs/<run key>.jsonl``
+marks a stage complete for that input (its first line: stats and warnings) and lists its
+documents, one a line, so an unchanged rerun reads no document. Changing one stage's
+config changes its keys and the run keys after it; a document whose input did not change
+is still never processed twice. When a stage completes, the parts and markers of its
+folder that the new marker does not need are removed, unless another run of the stage is
+under way or was interrupted (it may still need them).
 
 Documents go to the workers in shards (:mod:`bolcorpus.shards`); a shard's part file
 appears atomically when it is complete, so a killed run resumes from the documents already
-written and never trusts a half-written part.
+written and never trusts a half-written part. Memory does not grow with a document's
+stats or warnings: the runner keeps, per document, its input hash and where its output is.
 """
 
 from __future__ import annotations
 
 import hashlib
 import importlib.util
+import json
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +35,7 @@ import spacy
 
 from bolcorpus import __version__
 from bolcorpus.config import Settings
-from bolcorpus.doccache import Entry, Locator, RecordReader, load_index
+from bolcorpus.doccache import Locator, RecordReader, collect_garbage, complete_parts, done_hashes, read_entries
 from bolcorpus.document import Document
 from bolcorpus.errors import BolcorpusError
 from bolcorpus.executors import Results, shard_executor
@@ -41,7 +47,7 @@ from bolcorpus.stages.base import Stage
 from bolcorpus.stages.entities import Entities
 from bolcorpus.stages.ingest import Ingest, RawFile
 from bolcorpus.stages.publish import Publish
-from bolcorpus.storage import fingerprint, read_json, write_json, write_jsonl
+from bolcorpus.storage import fingerprint, read_json, read_jsonl, write_json, write_jsonl
 from bolcorpus.worker import Item, run_shard
 
 Progress = Callable[[str, int, int], None]  # (stage, documents done, documents in all)
@@ -62,7 +68,7 @@ class StagePlan:
     @property
     def marker(self) -> Path:
         """The file that marks the stage complete for this input."""
-        return self.dir / "runs" / f"{self.key[:16]}.json"
+        return self.dir / "runs" / f"{self.key[:16]}.jsonl"
 
 
 @dataclass
@@ -77,6 +83,7 @@ class StageReport:
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     documents_run: int = 0
+    parts_collected: int = 0  # parts of earlier runs removed, no current document needing them
 
 
 @dataclass
@@ -181,8 +188,8 @@ def status(settings: Settings) -> list[tuple[str, bool, str]]:
             if known is None:
                 rows.append((step.name, False, "interrupted; run resumes it"))
             else:
-                index = load_index(step.dir)
-                done = sum(1 for item in known if item.input_hash in index)
+                cached = done_hashes(step.dir)
+                done = sum(1 for item in known if item.input_hash in cached)
                 rows.append((step.name, False, f"interrupted: {done} of {len(known)} documents done; run resumes it"))
         else:
             rows.append((step.name, False, _why_stale(step)))
@@ -200,7 +207,7 @@ def _raw_items(step: StagePlan) -> list[Item]:
 def _run_stage(step: StagePlan, items: list[Item], settings: Settings, results: Results,
                progress: Progress | None) -> tuple[StageReport, list[Item]]:
     if step.marker.exists():
-        done = read_json(step.marker)
+        done = _summary(step.marker)
         return StageReport(step.name, "cached", 0, done["shards"], done["stats"], [], 0.0), _marked_items(step)
     started = time.perf_counter()
     step.dir.mkdir(parents=True, exist_ok=True)
@@ -209,23 +216,32 @@ def _run_stage(step: StagePlan, items: list[Item], settings: Settings, results: 
     resumed = started_marker.exists()
     started_marker.parent.mkdir(exist_ok=True)
     started_marker.touch()
-    index = load_index(step.dir)
-    pending = list({item.input_hash: item for item in items if item.input_hash not in index}.values())
+    cached = done_hashes(step.dir)
+    pending = list({item.input_hash: item for item in items if item.input_hash not in cached}.values())
+    del cached
     shards = [[pending[i] for i in r] for r in balanced([item.size for item in pending],
                                                          shard_size=settings.run.shard_size,
                                                          workers=settings.run.workers)]
     tasks = [(step.name, step.stage.config, settings.nlp, shard, str(step.dir),
               fingerprint([item.input_hash for item in shard])[:16]) for shard in shards]
-    done_docs = len(items) - len(pending)
-    if progress:
-        progress(step.name, done_docs, len(items))
-    for entries in results(run_shard, tasks):
-        index.update((entry.input_hash, entry) for entry in entries)
-        done_docs += len(entries)
+    before, ticked, finished = len(items) - len(pending), 0, 0
+
+    def show() -> None:
         if progress:
-            progress(step.name, done_docs, len(items))
-    report, outputs = _complete(step, items, index)
+            progress(step.name, before + max(ticked, finished), len(items))
+
+    def on_document(n: int) -> None:  # where the executor reports documents as they are done
+        nonlocal ticked
+        ticked += n
+        show()
+
+    show()
+    for count in results(run_shard, tasks, on_document):
+        finished += count
+        show()
+    report, outputs, live = _complete(step, items)
     started_marker.unlink(missing_ok=True)
+    report.parts_collected = _collect(step, live)
     report.status = "cached" if not pending else "resumed" if resumed else "ran" if len(pending) == len(items) \
         else "updated"
     report.shards_run, report.documents_run = len(shards), len(pending)
@@ -233,39 +249,72 @@ def _run_stage(step: StagePlan, items: list[Item], settings: Settings, results: 
     return report, outputs
 
 
-def _complete(step: StagePlan, items: list[Item], index: dict[str, Entry]) -> tuple[StageReport, list[Item]]:
-    """Sum the stage's documents for this input, write its marker; the next stage's input."""
+def _complete(step: StagePlan, items: list[Item]) -> tuple[StageReport, list[Item], set[str]]:
+    """Sum the stage's documents for this input and write its marker; the next stage's input
+    and the parts it uses (rejections included: they are not redone either).
+
+    The part indexes are read one at a time; only each document's place is kept.
+    """
+    position = {item.input_hash: i for i, item in enumerate(items)}
+    found: list[tuple[str, str | None, int, int] | None] = [None] * len(items)
     stats: Counter[str] = Counter()
-    warnings: list[str] = []
-    rejected: list[dict[str, Any]] = []
-    documents: list[list[Any]] = []
-    parts = set()
-    for item in items:
-        entry = index.get(item.input_hash)
-        if entry is None:
+    warnings: dict[int, list[str]] = {}
+    rejected: dict[int, dict[str, Any]] = {}
+    for part in complete_parts(step.dir):
+        for entry in read_entries(step.dir, part):
+            i = position.get(entry.input_hash)
+            if i is None or found[i] is not None:
+                continue
+            found[i] = (entry.part, entry.output_hash, entry.offset, entry.length)
+            stats.update(entry.stats)
+            if entry.warnings:
+                warnings[i] = entry.warnings
+            if entry.rejected is not None:
+                rejected[i] = entry.rejected
+    del position
+    live = {place[0] for place in found if place is not None}
+    for item, place in zip(items, found):
+        if place is None:
             raise BolcorpusError(f"{item.source_file}: the {step.name} stage neither gave this document back nor "
                                  "rejected it; a stage must yield or reject every document (please report this bug)")
-        stats.update(entry.stats)
-        warnings += entry.warnings
-        parts.add(entry.part)
-        if entry.rejected is not None:
-            rejected.append(entry.rejected)
-        if entry.output_hash is not None:
-            documents.append([entry.source_file, entry.output_hash, entry.part, entry.offset, entry.length])
-    write_jsonl(step.dir / "rejected.jsonl", rejected)
-    summary = {"parts": step.key_parts, "stats": dict(stats), "warnings": warnings, "shards": len(parts),
-               "documents": documents}
-    write_json(step.marker, summary, indent=None)  # one line: it lists every document
-    report = StageReport(step.name, "ran", 0, len(parts), dict(stats), warnings)
-    return report, _marked_items(step, summary)
+    write_jsonl(step.dir / "rejected.jsonl", (rejected[i] for i in sorted(rejected)))
+    report = StageReport(step.name, "ran", 0, len(live), dict(sorted(stats.items())),
+                         [w for i in sorted(warnings) for w in warnings[i]])
+    summary = {"parts": step.key_parts, "stats": report.stats, "warnings": report.warnings, "shards": len(live),
+               "documents": len(items)}
+    documents = ([item.source_file, place[1], place[0], place[2], place[3]]
+                 for item, place in zip(items, found) if place is not None and place[1] is not None)
+    write_jsonl(step.marker, chain([summary], documents))
+    return report, _marked_items(step), live
 
 
-def _marked_items(step: StagePlan, summary: dict[str, Any] | None = None) -> list[Item]:
+def _marked_items(step: StagePlan) -> list[Item]:
     """The documents a complete stage gave for this input, as the next stage's input."""
-    summary = summary if summary is not None else read_json(step.marker)
-    parts = step.dir / "parts"
-    return [Item(source, digest, length, Locator(str(parts / f"{part}.jsonl"), offset, length))
-            for source, digest, part, offset, length in summary["documents"]]
+    paths: dict[str, str] = {}  # one string per part, shared by its documents
+    lines = read_jsonl(step.marker)
+    next(lines)  # the summary
+    return [Item(source, digest, length, Locator(paths.setdefault(part, str(step.dir / "parts" / f"{part}.jsonl")),
+                                                 offset, length))
+            for source, digest, part, offset, length in lines]
+
+
+def _summary(marker: Path) -> dict[str, Any]:
+    """The first line of a stage's marker: its key parts, stats, warnings, shards."""
+    with marker.open(encoding="utf-8") as f:
+        summary: dict[str, Any] = json.loads(f.readline())
+    return summary
+
+
+def _collect(step: StagePlan, live: set[str]) -> int:
+    """Remove the markers and parts of the stage's folder that its new marker does not need,
+    unless a run of the stage is under way or interrupted; how many parts went."""
+    runs = step.dir / "runs"
+    if any(runs.glob("*.started")):
+        return 0
+    for marker in runs.iterdir():  # earlier runs' markers (and older formats), before the parts they point at
+        if marker != step.marker:
+            marker.unlink(missing_ok=True)
+    return collect_garbage(step.dir, live)
 
 
 def _started(step: StagePlan) -> Path:
@@ -335,10 +384,10 @@ def _portable(config: Any, base: Path) -> Any:
 
 def _why_stale(step: StagePlan) -> str:
     """Compare with the newest earlier output of the stage to say what changed."""
-    previous = sorted(step.dir.parent.glob("*/runs/*.json"), key=lambda p: p.stat().st_mtime)
+    previous = sorted(step.dir.parent.glob("*/runs/*.jsonl"), key=lambda p: p.stat().st_mtime)
     if not previous:
         return "never run"
-    old = read_json(previous[-1])["parts"]
+    old = _summary(previous[-1])["parts"]
     changed = sorted(k for k in set(old) | set(step.key_parts) if old.get(k) != step.key_parts.get(k))
     reasons = []
     for key in changed:

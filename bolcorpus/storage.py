@@ -20,8 +20,8 @@ def fingerprint(obj: Any) -> str:
     return hashlib.sha256(data.encode()).hexdigest()
 
 
-def write_jsonl(path: Path, records: Iterable[dict[str, Any]]) -> int:
-    """Write records to ``path`` atomically (a reader sees all of them or no file)."""
+def write_jsonl(path: Path, records: Iterable[Any]) -> int:
+    """Write records (JSON values), one a line, to ``path`` atomically (a reader sees all of them or no file)."""
     tmp = path.with_name(path.name + ".tmp")
     n = 0
     with tmp.open("w", encoding="utf-8") as f:
@@ -34,7 +34,7 @@ def write_jsonl(path: Path, records: Iterable[dict[str, Any]]) -> int:
     return n
 
 
-def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+def read_jsonl(path: Path) -> Iterator[Any]:
     """Stream the records of a JSON-lines file."""
     with path.open(encoding="utf-8") as f:
         for line in f:

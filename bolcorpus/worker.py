@@ -27,8 +27,9 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from bolcorpus.config import NlpConfig, StageConfig
-from bolcorpus.doccache import Entry, Locator, Output, RecordReader, write_part
+from bolcorpus.doccache import Locator, Output, RecordReader, write_part
 from bolcorpus.document import Document
+from bolcorpus.executors import document_done
 from bolcorpus.registry import stages as stage_registry
 from bolcorpus.stages.base import Stage
 from bolcorpus.storage import fingerprint
@@ -47,9 +48,9 @@ class Item(NamedTuple):
 _STAGES: dict[str, Stage] = {}  # per process: a stage (and its model) is built once per worker
 
 
-def run_shard(name: str, config: StageConfig, nlp: NlpConfig, items: list[Item], folder: str,
-              part: str) -> list[Entry]:
-    """Run stage ``name`` on the shard's ``items`` and write its part file into ``folder``."""
+def run_shard(name: str, config: StageConfig, nlp: NlpConfig, items: list[Item], folder: str, part: str) -> int:
+    """Run stage ``name`` on the shard's ``items`` and write its part file into ``folder``;
+    returns the number of documents, each also reported as done (:func:`document_done`)."""
     key = fingerprint([name, config.model_dump(mode="json"), nlp.model_dump(mode="json")])
     stage = _STAGES.get(key)
     if stage is None:
@@ -63,9 +64,10 @@ def run_shard(name: str, config: StageConfig, nlp: NlpConfig, items: list[Item],
             (Document.from_dict(reader(it.source)) if isinstance(it.source, Locator) else it.source) for it in items
         )
         hashes = {it.source_file: it.input_hash for it in items}
-        return write_part(Path(folder), part, per_document(stage, inputs, hashes))
+        return write_part(Path(folder), part, _reported(per_document(stage, inputs, hashes)))
     finally:
         reader.close()
+        stage.forget()
 
 
 def per_document(stage: Stage, inputs: Iterable[Any], hashes: dict[str, str]) -> Iterator[Output]:
@@ -110,3 +112,9 @@ def per_document(stage: Stage, inputs: Iterable[Any], hashes: dict[str, str]) ->
         extra = Counter(pending.stats) + delta
         yield pending._replace(stats=counted(extra), warnings=pending.warnings + warnings)
     yield from rejects
+
+
+def _reported(outputs: Iterable[Output]) -> Iterator[Output]:
+    for output in outputs:
+        document_done()
+        yield output

@@ -106,6 +106,34 @@ def test_adding_changing_or_removing_a_document_reprocesses_that_document_only(s
     assert removed.stages[1].stats["in"] == 3  # the stats are those of this run's documents
 
 
+@pytest.mark.issue(13)
+def test_parts_no_current_document_needs_are_collected_unless_another_run_was_interrupted(settings,
+                                                                                          raw_dir: Path) -> None:
+    def parts(stage_dir: Path) -> set[str]:
+        return {p.name for p in (stage_dir / "parts").iterdir()}
+
+    def marked(stage_dir: Path) -> set[str]:  # the parts the stage's one marker points at, with their indexes
+        (marker,) = (stage_dir / "runs").glob("*.jsonl")
+        names = {json.loads(line)[2] for line in marker.read_text().splitlines()[1:]}
+        return {f"{n}{suffix}" for n in names for suffix in (".jsonl", ".index.json")}
+
+    runner.run(settings)
+    (repair_dir,) = (settings.run.out / "repair").iterdir()
+    first = parts(repair_dir)
+    zavaleta = raw_dir / "b_zavaleta.txt"
+    zavaleta.write_text(zavaleta.read_text() + "\nTorres fell in 1971.\n")
+    interrupted = repair_dir / "runs" / "0123456789abcdef.started"  # another input's run, killed
+    interrupted.touch()
+    kept = runner.run(settings.with_stage("publish", version="0.2.0")).stages[1]
+    assert kept.parts_collected == 0 and first < parts(repair_dir)
+    interrupted.unlink()
+    zavaleta.write_text(zavaleta.read_text() + "\nBanzer took power.\n")
+    result = runner.run(settings.with_stage("publish", version="0.3.0"))
+    assert result.stages[1].parts_collected == 2  # the two earlier outputs of b_zavaleta
+    assert parts(repair_dir) == marked(repair_dir)
+    assert statuses(runner.run(settings.with_stage("publish", version="0.3.0")))["repair"] == "cached"
+
+
 def test_a_killed_run_resumes_from_the_shards_completely_written(settings, monkeypatch) -> None:
     original = Repair.transform
 

@@ -236,3 +236,21 @@ def test_the_shipped_targets_find_descriptive_mentions(text: str, mentioned: dic
 
     found = find_mentions(text, [], load_targets(CONFIGS / "stance" / "targets.yml"))
     assert {target: [text[s:e] for s, e in spans] for target, spans in found.items()} == mentioned
+
+
+@pytest.mark.issue(13)
+def test_repair_stage_forgets_its_memos_past_a_limit_and_repairs_the_same_after(monkeypatch) -> None:
+    from bolcorpus.config import load_pipeline
+    from bolcorpus.stages import repair as repair_stage
+
+    stage = Repair(load_pipeline(ROOT / "pipelines" / "default.toml").stage_configs["repair"], NlpConfig())
+    damaged = doc("Tbe governmemt of the MNR callcd a strikc in La Paz.")
+    (first,) = stage.run([damaged])
+    remembered = dict(stage._lexicon.corrections)
+    stage.forget()  # below the limit: kept
+    assert remembered and stage._lexicon.corrections == remembered
+    monkeypatch.setattr(repair_stage, "MEMO_LIMIT", 0)
+    stage.forget()
+    assert not stage._lexicon.corrections
+    (again,) = stage.run([damaged])
+    assert again == first

@@ -57,6 +57,10 @@ class Stage(abc.ABC):
         """What besides config and code decides the output (resource file hashes, …)."""
         return {}
 
+    def forget(self) -> None:  # noqa: B027 (an optional hook, empty by default)
+        """Drop what the stage memoised for the documents it has seen (the runner calls this
+        after each shard, so that a worker's memory does not grow with the corpus)."""
+
     def run(self, items: Iterable[Any]) -> Iterator[Document]:
         """Process ``items``, counting documents in and out."""
         for doc in self.process(self._counted(items)):

@@ -17,7 +17,7 @@ from typing import Any
 
 from bolcorpus.document import Document, Edit
 from bolcorpus.errors import BolcorpusError, ConfigError
-from bolcorpus.repair import RepairConfig, build_rules, repair
+from bolcorpus.repair import RepairConfig, build_rules, forget_corrections, repair
 from bolcorpus.repair.channel import Channel
 from bolcorpus.repair.context import doubtful_tokens
 from bolcorpus.repair.indicators import damage_indicators
@@ -27,6 +27,7 @@ from bolcorpus.stages.base import MapStage, replace
 
 FOOTNOTE_RULE = "repair.footnotes"
 CONTEXT_RULE = "repair.context.v1"
+MEMO_LIMIT = 30_000  # corrections memoised before they are forgotten: those of about 4 MB of damaged text
 
 
 class Repair(MapStage):
@@ -54,6 +55,18 @@ class Repair(MapStage):
     def fingerprint(self) -> dict[str, str]:
         files = [*self.config.lexicons, *([self.config.channel] if self.config.channel else [])]
         return {str(p.name): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+    def forget(self) -> None:
+        """Forget the corrections decided so far once there are :data:`MEMO_LIMIT` of them;
+        the word lists and the channel stay loaded.
+
+        Unbounded, the memos grow with the corpus (about 35 MB a MB of damaged text).
+        Forgetting them after every shard would cost the stage a tenth of its speed, warming
+        them again; at this limit a corpus of a few MB never pays it.
+        """
+        if len(self._lexicon.corrections) > MEMO_LIMIT:
+            forget_corrections()
+            self._lexicon.corrections.clear()
 
     def _doubtful(self, text: str) -> list[dict[str, Any]]:
         """Words the context rule would correct, but on evidence below its threshold."""
