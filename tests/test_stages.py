@@ -251,6 +251,6 @@ def test_repair_stage_forgets_its_memos_past_a_limit_and_repairs_the_same_after(
     assert remembered and stage._lexicon.corrections == remembered
     monkeypatch.setattr(repair_stage, "MEMO_LIMIT", 0)
     stage.forget()
-    assert not stage._lexicon.corrections
+    assert stage._lexicon.remembered() == 0  # frequencies and verdicts too, not only corrections
     (again,) = stage.run([damaged])
     assert again == first

@@ -127,6 +127,10 @@ class Lexicon:
             self._prefixes = frozenset(w[:i] for w in self.dictionary() for i in range(len(w) + 1))
         return self._prefixes
 
+    def remembered(self) -> int:
+        """How many words the memos hold: frequencies, verdicts and the rules' corrections."""
+        return len(self._zipf) + len(self._known) + len(self.corrections)
+
     def forget(self) -> None:
         """Forget the frequencies, verdicts and corrections remembered so far (the word lists stay)."""
         self._zipf.clear()

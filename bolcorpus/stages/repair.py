@@ -27,7 +27,7 @@ from bolcorpus.stages.base import MapStage, replace
 
 FOOTNOTE_RULE = "repair.footnotes"
 CONTEXT_RULE = "repair.context.v1"
-MEMO_LIMIT = 30_000  # corrections memoised before they are forgotten: those of about 4 MB of damaged text
+MEMO_LIMIT = 200_000  # words remembered (frequencies, verdicts, corrections): about 2 MB of damaged text
 
 
 class Repair(MapStage):
@@ -57,16 +57,16 @@ class Repair(MapStage):
         return {str(p.name): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
     def forget(self) -> None:
-        """Forget the corrections decided so far once there are :data:`MEMO_LIMIT` of them;
-        the word lists and the channel stay loaded.
+        """Forget the words remembered so far once there are :data:`MEMO_LIMIT` of them; the
+        word lists and the channel stay loaded.
 
-        Unbounded, the memos grow with the corpus (about 35 MB a MB of damaged text).
-        Forgetting them after every shard would cost the stage a tenth of its speed, warming
-        them again; at this limit a corpus of a few MB never pays it.
+        Unbounded, the memos grow with the corpus (about 100,000 words a MB of damaged
+        text). Forgetting them after every shard would cost the stage a tenth of its speed,
+        warming them again; at this limit a corpus of a few MB never pays it.
         """
-        if len(self._lexicon.corrections) > MEMO_LIMIT:
+        if self._lexicon.remembered() > MEMO_LIMIT:
             forget_corrections()
-            self._lexicon.corrections.clear()
+            self._lexicon.forget()
 
     def _doubtful(self, text: str) -> list[dict[str, Any]]:
         """Words the context rule would correct, but on evidence below its threshold."""
