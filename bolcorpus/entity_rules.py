@@ -128,9 +128,10 @@ def is_fragment(span: Span) -> bool:
     >>> is_fragment(doc[1:2]), is_fragment(doc[7:8])
     (True, False)
     """
-    text = span.doc.text
-    start = span.start_char
-    return bool(GLUED_AFTER_RE.match(text, span.end_char) or GLUED_BEFORE_RE.fullmatch(text, max(0, start - 2), start))
+    # Two tokens either side hold the two characters either side (spaCy rebuilds doc.text on each read).
+    window = span.doc[max(0, span.start - 2) : span.end + 2]
+    text, start, end = window.text, span.start_char - window.start_char, span.end_char - window.start_char
+    return bool(GLUED_AFTER_RE.match(text, end) or GLUED_BEFORE_RE.fullmatch(text, max(0, start - 2), start))
 
 
 def trim_entities(doc: Doc) -> Doc:
@@ -185,7 +186,7 @@ def date_parts(span: Span) -> list[tuple[int, int]]:
             if p and " ".join(t.lower_ for t in p) not in NOT_DATES and not all(t.is_punct for t in p)]
 
 
-def is_common_noun(ent: Span) -> bool:
+def is_common_noun(ent: Span, text: str | None = None) -> bool:
     """Whether an entity the model tagged, unlinked, is a capitalised common noun or a doctrine
     rather than a name: a phrase in lower case ("revolutionary party"), a word in "-ism"
     ("Trotskyism"), or a phrase the same text also writes in lower case — a common English
@@ -212,7 +213,8 @@ def is_common_noun(ent: Span) -> bool:
     lower = ent.text.lower()
     if len(words) == 1 and zipf_frequency(lower, "en") < NOUN_ZIPF:
         return False
-    return re.search(rf"(?<![\w-]){re.escape(lower)}(?![\w-])", ent.doc.text) is not None
+    text = ent.doc.text if text is None else text  # the document's, read once by a caller with many entities
+    return re.search(rf"(?<![\w-]){re.escape(lower)}(?![\w-])", text) is not None
 
 
 def is_short_acronym(mention: str) -> bool:

@@ -210,9 +210,9 @@ class KBLinker:
         return self.kb.link(mention) or (heading and self.kb.link(heading)) or self.kb.near(mention)
 
     def set_annotations(self, doc: Doc, links: list[str | None]) -> Doc:
-        ents = []
+        ents, text = [], doc.text
         for ent, entity_id in zip(doc.ents, links):
-            if not entity_id and (is_common_word(ent.text) if ent.ent_id_ else is_common_noun(ent)):
+            if not entity_id and (is_common_word(ent.text) if ent.ent_id_ else is_common_noun(ent, text)):
                 continue  # a KB pattern or model tag that was a word; a surname left unlinked stays a PERSON
             label = self.kb.entities[entity_id].type if entity_id else ent.label_
             ents.append(Span(doc, ent.start, ent.end, label=label, kb_id=entity_id or "", span_id=ent.id))
