@@ -117,7 +117,8 @@ def load_pairs(path: Path, setup: Setup) -> list[Pair]:
     """
     from spacy.util import filter_spans
 
-    from bolcorpus.ner import load_domain_nlp
+    from bolcorpus.evaluate.entities import in_documents, spacy_predictor
+    from bolcorpus.ner import DOMAIN_COMPONENTS, load_domain_nlp
 
     rows = read_annotations(path)
     targets = setup.targets
@@ -125,10 +126,17 @@ def load_pairs(path: Path, setup: Setup) -> list[Pair]:
     if unknown:
         raise ConfigError(f"{path}: targets {', '.join(unknown)} are not in {setup.stance.targets}; add them there")
     nlp = load_domain_nlp(setup.kb)
-    texts = list(dict.fromkeys(r["text"] for r in rows))
-    parsed = dict(zip(texts, nlp.pipe(texts)))
-    linked = entities_in_documents(nlp, rows)
-    for text, doc in parsed.items():  # the entities the stage gives the sentence (its stance_stage._set_entities)
+    document: dict[str, str] = {}  # each sentence's (first) document, in order
+    for row in rows:
+        document.setdefault(row["text"], row["doc"])
+    texts = list(document)
+    parsed = dict(zip(texts, nlp.pipe(texts, disable=["ner", *DOMAIN_COMPONENTS])))  # the parse; entities below
+    # The entities the stage gives the sentence, found with its document's other sentences around it (a
+    # one-word surname links only beside another name of the subject); set as stance_stage._set_entities does.
+    found_in_documents = in_documents(spacy_predictor(nlp), [document[text] for text in texts])(texts)
+    linked = {text: [(m.start, m.end, m.entity_id, m.label) for m in found]
+              for text, found in zip(texts, found_in_documents)}
+    for text, doc in parsed.items():
         spans = [doc.char_span(start, end, label=label, kb_id=eid or "", alignment_mode="expand")
                  for start, end, eid, label in linked[text]]
         doc.ents = filter_spans([span for span in spans if span is not None])
@@ -145,26 +153,6 @@ def load_pairs(path: Path, setup: Setup) -> list[Pair]:
         pairs.append(Pair(row["id"], row["doc"], row["target"], row["label"], doc[:], spans, others, evidence,
                           reported, row["target"] in found))
     return pairs
-
-
-def entities_in_documents(nlp: Any, rows: Sequence[dict[str, Any]], separator: str = "\n\n"
-                          ) -> dict[str, list[tuple[int, int, str | None, str]]]:
-    """The entities ``(start, end, entity_id, label)`` of each annotated sentence, found with its
-    document's other sentences around it, as the stage finds them in whole documents (a
-    one-word surname links only beside another name of the subject)."""
-    by_doc: dict[str, list[str]] = {}
-    for row in rows:
-        sentences = by_doc.setdefault(row["doc"], [])
-        if row["text"] not in sentences:
-            sentences.append(row["text"])
-    found: dict[str, list[tuple[int, int, str | None, str]]] = {}
-    for sentences, doc in zip(by_doc.values(), nlp.pipe(separator.join(s) for s in by_doc.values())):
-        at = 0
-        for text in sentences:
-            found.setdefault(text, [(e.start_char - at, e.end_char - at, e.kb_id_ or None, e.label_) for e in doc.ents
-                                    if at <= e.start_char and e.end_char <= at + len(text)])
-            at += len(text) + len(separator)
-    return found
 
 
 def f_avg(gold: Sequence[str], predicted: Sequence[str]) -> float:
