@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from bolcorpus.errors import ConfigError
-from bolcorpus.evaluate.intervals import bootstrap_interval, f1_of
+from bolcorpus.evaluate.intervals import bootstrap_interval, f1_of, format_interval
 
 LABELS = ("PERSON", "ORG", "GPE", "LOC", "NORP", "DATE", "EVENT")
 DEV = Path("benchmarks/entities/dev.jsonl")
@@ -161,14 +161,14 @@ def format_entity_report(report: Mapping[str, Any]) -> str:
              "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for name, r in systems.items():
         o, link = r["overall"], r["linking"]
-        lines.append(f"| {name} | {o['precision']:.3f} | {o['recall']:.3f} | {o['f1']:.3f} {_interval(o['f1_95'])} | "
-                     f"{link['accuracy']:.3f} {_interval(link['accuracy_95'])} | {link['coverage']:.3f} "
-                     f"| {link['wrong_links']} |")
+        lines.append(f"| {name} | {o['precision']:.3f} | {o['recall']:.3f} | {o['f1']:.3f} "
+                     f"{format_interval(o['f1_95'])} | {link['accuracy']:.3f} {format_interval(link['accuracy_95'])} "
+                     f"| {link['coverage']:.3f} | {link['wrong_links']} |")
     names = list(systems)
     lines += ["", "| label | support | " + " | ".join(f"{n} P / R / F1 (95 %)" for n in names) + " |",
               "| --- | ---: | " + " | ".join("---:" for _ in names) + " |"]
     for label, row in systems[names[0]]["per_label"].items():
-        cells = [f"{c['precision']:.2f} / {c['recall']:.2f} / {c['f1']:.2f} {_interval(c['f1_95'])}"
+        cells = [f"{c['precision']:.2f} / {c['recall']:.2f} / {c['f1']:.2f} {format_interval(c['f1_95'])}"
                  for c in (systems[n]["per_label"][label] for n in names)]
         lines.append(f"| {label} | {row['support']} | " + " | ".join(cells) + " |")
     last = systems[names[-1]]
@@ -182,9 +182,6 @@ def format_entity_report(report: Mapping[str, Any]) -> str:
     lines += [f"- {e['kind']} {e['label']} “{e['text']}” ×{e['count']}" for e in last["errors"]]
     return "\n".join(lines)
 
-
-def _interval(bounds: tuple[float, float]) -> str:
-    return f"({bounds[0]:.2f}–{bounds[1]:.2f})"
 
 
 def _prf(rows: np.ndarray) -> dict[str, Any]:

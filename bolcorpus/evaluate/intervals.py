@@ -51,3 +51,12 @@ def f1_of(tp_fp_fn: np.ndarray) -> float:
     """
     tp, fp, fn = (float(x) for x in tp_fp_fn[:3])
     return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def format_interval(bounds: Sequence[float]) -> str:
+    """An interval as the reports print it.
+
+    >>> format_interval((0.912, 0.9549))
+    '(0.91–0.95)'
+    """
+    return f"({bounds[0]:.2f}–{bounds[1]:.2f})"

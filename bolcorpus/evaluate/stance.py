@@ -27,7 +27,7 @@ import numpy as np
 
 from bolcorpus.config import load_config
 from bolcorpus.errors import ConfigError
-from bolcorpus.evaluate.intervals import bootstrap_interval, f1_of
+from bolcorpus.evaluate.intervals import bootstrap_interval, f1_of, format_interval
 from bolcorpus.stages.entities import Entities
 from bolcorpus.stages.stance import StanceStage
 from bolcorpus.stance import LABELS, StanceRecord
@@ -270,8 +270,8 @@ def format_stance_report(report: dict[str, Any]) -> str:
         met = "yes" if m["f_avg"] >= 0.70 else "**no**"
         low, high = m["f_avg_95"]
         lines.append(f"| {name} | {m['f_avg']:.3f} | {low:.2f}–{high:.2f} "
-                     f"| {m['f1_favor']:.3f} {_span(m['f1_favor_95'])} "
-                     f"| {m['f1_against']:.3f} {_span(m['f1_against_95'])} | {m['accuracy']:.3f} | {met} |")
+                     f"| {m['f1_favor']:.3f} {format_interval(m['f1_favor_95'])} "
+                     f"| {m['f1_against']:.3f} {format_interval(m['f1_against_95'])} | {m['accuracy']:.3f} | {met} |")
     annotated = {cell.split("/")[0] for m in report["methods"].values() for cell in m["confusion"]}
     absent = [label for label in ("FAVOR", "AGAINST") if label not in annotated]
     if absent:
@@ -359,9 +359,6 @@ def _measures(gold: Sequence[str], predicted: Sequence[str]) -> dict[str, Any]:
             "f1_against_95": bootstrap_interval(rows[:, 3:], f1_of),
             "confusion": {f"{p}/{q}": n for (p, q), n in sorted(Counter(zip(gold, predicted)).items())}}
 
-
-def _span(bounds: Sequence[float]) -> str:
-    return f"({bounds[0]:.2f}–{bounds[1]:.2f})"
 
 
 def _predict(predict: Callable[..., Any], pairs: Sequence[Pair]) -> list[StanceRecord]:
