@@ -30,19 +30,15 @@ def balanced(sizes: Sequence[int], *, shard_size: int, workers: int = 1) -> list
         return []
     count = -(-n // shard_size)
     count = min(n, workers * -(-count // workers))
-    count = max(count, -(-n // shard_size))  # never more than shard_size documents in a shard
     total = sum(max(s, 1) for s in sizes)
     cuts = [0]
     acc = 0
-    for i, size in enumerate(sizes):
+    for i, size in enumerate(sizes[:-1]):  # whether to cut after item i
         acc += max(size, 1)
         shards_left = count - len(cuts)
-        if shards_left <= 0:
-            break
-        target = total * len(cuts) / count
-        too_many = i + 1 - cuts[-1] >= shard_size
-        must_cut = n - (i + 1) == shards_left  # one item left for each remaining shard
-        if (acc >= target or too_many or must_cut) and i + 1 < n:
+        too_many = i + 1 - cuts[-1] >= shard_size  # never more than shard_size documents in a shard
+        must_cut = 0 < shards_left == n - (i + 1)  # one item left for each remaining shard
+        if too_many or must_cut or (shards_left > 0 and acc >= total * len(cuts) / count):
             cuts.append(i + 1)
     cuts.append(n)
     return [range(a, b) for a, b in zip(cuts, cuts[1:])]

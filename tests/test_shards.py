@@ -17,6 +17,7 @@ def test_shards_cover_every_document_in_order_with_work_for_every_worker(sizes, 
     assert [i for shard in shards for i in shard] == list(range(len(sizes)))
     assert all(len(shard) for shard in shards)
     assert len(shards) >= min(len(sizes), workers)
+    assert all(len(shard) <= shard_size for shard in shards)
 
 
 @pytest.mark.parametrize(("docs", "shard_size", "workers", "lengths"), [
