@@ -103,11 +103,7 @@ def forget_corrections() -> None:
     A timing then starts as a fresh process does, and a long run's memos stop growing with
     its corpus. The word lists and indexes stay loaded.
     """
-    for rules in _BUILT.values():
-        for _, rule in rules:
-            lexicon = getattr(rule, "keywords", {}).get("lexicon")
-            if lexicon is not None:
-                lexicon.forget()
+    lexicon_module.forget_all()
     for memo in (*channel.MEMOS, *confusion.MEMOS, *context.MEMOS, *lexicon_module.MEMOS, *rules_module.MEMOS,
                  *segmentation.MEMOS, *tokens.MEMOS):
         memo.cache_clear()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+import weakref
 from bisect import bisect_left
 from collections.abc import Iterable
 from functools import lru_cache
@@ -42,6 +43,7 @@ class Lexicon:
         self._dictionary: frozenset[str] | None = None
         self._prefixes: frozenset[str] | None = None
         self.corrections: dict[tuple[Any, ...], Any] = {}  # memo of the rules that correct with this lexicon
+        _LEXICONS.add(self)
 
     @classmethod
     def from_terms(cls, terms: Iterable[str]) -> Lexicon:
@@ -152,6 +154,15 @@ class Lexicon:
     def spelling(self, folded: str) -> str:
         """The curated spelling (lower case, with accents) of a folded term, or the term itself."""
         return self.spellings.get(folded, folded)
+
+
+_LEXICONS: weakref.WeakSet[Lexicon] = weakref.WeakSet()  # every lexicon alive, for forget_all
+
+
+def forget_all() -> None:
+    """:meth:`Lexicon.forget` on every lexicon of this process."""
+    for lexicon in list(_LEXICONS):
+        lexicon.forget()
 
 
 @lru_cache(maxsize=16)

@@ -66,7 +66,6 @@ class Repair(MapStage):
         """
         if self._lexicon.remembered() > MEMO_LIMIT:
             forget_corrections()
-            self._lexicon.forget()
 
     def _doubtful(self, text: str) -> list[dict[str, Any]]:
         """Words the context rule would correct, but on evidence below its threshold."""
