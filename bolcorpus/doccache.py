@@ -21,7 +21,7 @@ the parts that no current document needs.
 1
 >>> done_hashes(folder), [e.output_hash is not None for e in read_entries(folder, "p1")]
 ({'in-a'}, [True])
->>> read_record(read_entries(folder, "p1")[0].locator(folder))
+>>> RecordReader()(read_entries(folder, "p1")[0].locator(folder))
 {'id': 'a'}
 """
 
@@ -166,12 +166,3 @@ class RecordReader:
         if self._file is not None:
             self._file.close()
             self._file = self._path = None
-
-
-def read_record(where: Locator) -> dict[str, Any]:
-    """The output record at ``where``."""
-    reader = RecordReader()
-    try:
-        return reader(where)
-    finally:
-        reader.close()
