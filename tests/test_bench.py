@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from bolcorpus.bench import build_corpus, damage_options
 from bolcorpus.cli import app
 from bolcorpus.config import load_pipeline
+from bolcorpus.evaluate.damage import damage_text
 
 pytestmark = pytest.mark.issue(13)
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,9 +28,12 @@ def test_the_corpus_has_the_size_asked_and_no_two_documents_alike(tmp_path: Path
     assert [e["source_file"] for e in entries] == sorted(p.name for p in tmp_path.glob("*.txt"))
 
 
-def test_damage_levels_scale_every_rate() -> None:
+def test_damage_levels_scale_every_rate_and_level_none_leaves_the_text_alone() -> None:
     assert damage_options(2.0)["confusion"] == {"rate": 0.28}
-    assert all(o.get("rate", 0) == 0 for o in damage_options(0.0).values())
+    text = (ROOT / "raw" / "003_5a5911ddee1fa91e.txt").read_text(encoding="utf-8")
+    same_words = damage_text(text, seed=1, options=damage_options(0.0)).text.split() == text.split()
+    assert same_words  # only the layout moves: paragraphs are written as single lines
+    assert damage_text(text, seed=1, options=damage_options(1.0)).text.split() != text.split()
 
 
 @pytest.mark.slow
