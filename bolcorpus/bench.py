@@ -91,12 +91,13 @@ def build_corpus(source: Settings, folder: Path, *, size: int, doc_size: int,
 
 
 def damage_options(factor: float) -> dict[str, dict[str, float]]:
-    """Simulator options scaling every damage rate by ``factor`` (0: no damage)."""
+    """Simulator options scaling every damage rate (``rate``, ``comma_rate``, …) by ``factor`` (0: no damage)."""
     options = {}
     for name, func in DAMAGES:
-        rate = inspect.signature(func).parameters.get("rate")
-        if rate is not None:
-            options[name] = {"rate": rate.default * factor}
+        parameters = inspect.signature(func).parameters.values()
+        rates = {p.name: p.default * factor for p in parameters if p.name.endswith("rate")}
+        if rates:
+            options[name] = rates
     if factor == 0:
         options["hyphenation"] = {"width": 10**9}  # no line wrapping either
     return options
