@@ -27,7 +27,7 @@ from pathlib import Path
 from rapidfuzz.distance import Levenshtein
 
 from bolcorpus.errors import BolcorpusError
-from bolcorpus.repair.confusion import ocr_cost
+from bolcorpus.repair.confusion import ConfusionTable, ocr_cost
 from bolcorpus.repair.lexicon import Lexicon
 from bolcorpus.repair.patterns import CONFUSIONS
 
@@ -52,9 +52,7 @@ class Channel:
             if printed != meant:
                 costs[printed, meant] = min(cost * HAND_SCALE, costs.get((printed, meant), math.inf))
         self.costs = costs
-        self.table: dict[str, list[tuple[str, str, float]]] = defaultdict(list)
-        for (printed, meant), cost in sorted(costs.items()):
-            self.table[printed[0]].append((printed, meant, cost))
+        self.table = ConfusionTable.of((printed, meant, cost) for (printed, meant), cost in sorted(costs.items()))
         self._cheap: dict[str, list[tuple[str, str]]] = defaultdict(list)  # by the first printed character
         for (printed, meant), cost in sorted(costs.items()):
             if cost <= VARIANT_MAX_COST:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections import defaultdict
+from collections.abc import Iterable
 from functools import lru_cache
 
 from bolcorpus.repair.lexicon import Lexicon
@@ -37,9 +37,29 @@ REAL_WORD_GAIN = 2.5
 REAL_WORD_GAIN_PER_COST = 5.0
 REAL_WORD_MAX_COST = 0.4
 
-_BY_FIRST: dict[str, list[tuple[str, str, float]]] = defaultdict(list)
-for _src, _dst, _cost in CONFUSIONS:
-    _BY_FIRST[_src[0]].append((_src, _dst, _cost))
+
+
+class ConfusionTable(dict[str, list[tuple[str, str, float]]]):
+    """Confusions ``(printed, meant, cost)`` by the first printed character.
+
+    Hashed by identity, so that where its confusions stand in a token is found once per
+    token, not once per candidate word.
+    """
+
+    __hash__ = object.__hash__  # type: ignore[assignment]
+
+    @classmethod
+    def of(cls, confusions: Iterable[tuple[str, str, float]]) -> ConfusionTable:
+        """>>> ConfusionTable.of([("rn", "m", 0.1)])["r"]
+        [('rn', 'm', 0.1)]
+        """
+        table = cls()
+        for printed, meant, cost in confusions:
+            table.setdefault(printed[0], []).append((printed, meant, cost))
+        return table
+
+
+_BY_FIRST = ConfusionTable.of(CONFUSIONS)
 
 
 def ocr_cost(
@@ -47,7 +67,7 @@ def ocr_cost(
     candidate: str,
     *,
     limit: float = 3.0,
-    table: dict[str, list[tuple[str, str, float]]] | None = None,
+    table: ConfusionTable | None = None,
     edit: float = 1.0,
 ) -> float:
     """Weighted edit cost of ``candidate`` printed as ``observed`` (both lower case).
@@ -57,10 +77,7 @@ def ocr_cost(
     """
     table = _BY_FIRST if table is None else table
     n, m = len(observed), len(candidate)
-    # The confusions whose printed side stands at each position of ``observed``: found once,
-    # not once per cell (most of the cost of this function).
-    here = [[(len(src), dst, cost) for src, dst, cost in table.get(observed[i], ()) if observed.startswith(src, i)]
-            for i in range(n)]
+    here = _positions(observed, table)
     d = [[INF] * (m + 1) for _ in range(n + 1)]
     d[0][0] = 0.0
     for i in range(n + 1):
@@ -87,6 +104,14 @@ def ocr_cost(
             if j < m:
                 d[i][j + 1] = min(d[i][j + 1], c + edit)
     return d[n][m]
+
+
+@lru_cache(maxsize=16_384)
+def _positions(observed: str, table: ConfusionTable) -> list[list[tuple[int, str, float]]]:
+    """The confusions whose printed side stands at each position of ``observed``: found once
+    per token, not once per cell and candidate (most of the cost of :func:`ocr_cost`)."""
+    return [[(len(src), dst, cost) for src, dst, cost in table.get(ch, ()) if observed.startswith(src, i)]
+            for i, ch in enumerate(observed)]
 
 
 def best_correction(token: str, lexicon: Lexicon, *, names_only: bool = False) -> str | None:
@@ -204,4 +229,4 @@ def _joined(dictionary: frozenset[str]) -> str:
     return "\n".join(_sorted(dictionary))
 
 
-MEMOS = (_variants,)  # per-word memos: bolcorpus.repair.forget_corrections clears them
+MEMOS = (_variants, _positions)  # per-word memos: bolcorpus.repair.forget_corrections clears them
