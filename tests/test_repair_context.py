@@ -194,6 +194,17 @@ def test_a_speck_at_the_end_of_a_word_is_read_by_the_channel() -> None:
     assert fixed.startswith("The miner") and "»" not in fixed
 
 
+def test_a_colon_at_a_word_edge_is_read_as_a_letter_only_where_the_word_fits_worse() -> None:
+    # The channel's r→":" (the hand table's) in a damaged text; a colon that is
+    # punctuation stays, as does a lone letter's ("N: which").
+    damaged = "Tbe plan fo: the army was tbe othe: side of a :egime tbat he wrote of as follows: the men."
+    fixed = apply_rule(context, damaged)
+    assert "plan for the army" in fixed and "the other side" in fixed and "a regime" in fixed
+    assert "as follows: the men" in fixed
+    clean = "They asked for two things: the vote and the land. N: which one?"
+    assert apply_rule(context, clean) == clean
+
+
 def test_forget_corrections_empties_every_memo_and_changes_no_result() -> None:
     from bolcorpus.repair import _BUILT, channel, forget_corrections, segmentation, tokens
 

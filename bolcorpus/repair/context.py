@@ -22,6 +22,9 @@ by ``threshold`` (log10 units); one that wins by less is left alone and reported
   is left to ``repair.lost_hyphens.v1`` ("militaryrightist").
 - **Garbled copies of a name** the document repeats ("Covony" where "Coveny" stands three
   times) get that name as a candidate.
+- **A colon at a word's edge** (":egime", "fo: the") may be a letter: the word beside
+  its colon is the token's own reading, and a word the colon read as a letter makes
+  ("regime", "for") must beat it ("as follows: the" stays).
 - **A capital I for a small i** in a function word inside a sentence ("delay In the",
   "accepted, Is it") is lower-cased when a lower-case word follows.
 
@@ -46,6 +49,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterator
+from itertools import chain
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -58,7 +62,7 @@ from bolcorpus.repair.engine import Fix
 from bolcorpus.repair.language_model import DAMAGED_RATE, WordModel, damage_rate, word_model
 from bolcorpus.repair.lexicon import Lexicon
 from bolcorpus.repair.patterns import CAPITAL_I_WORDS, JUNK_CHARS
-from bolcorpus.repair.tokens import type_counts
+from bolcorpus.repair.tokens import type_counts, types
 
 # A word of letters alone: not part of a token with digits, junk or inner punctuation
 # ("revo1utionary", "dissolve~d", "n:volution": the confusions rule's), of a compound or
@@ -68,14 +72,19 @@ from bolcorpus.repair.tokens import type_counts
 # prints for a letter ("cost»"); a final "~" or "|" is notation as often as damage.
 NOISE = re.escape("«»¡¿|\\~£")
 TOKEN_START, TOKEN_END = rf"(?<![\w~£µ.,:/'’{NOISE}-])", rf"(?![\w~£µ'’{NOISE}])(?![.,:/'’-]\w)"
-TOKEN_BODY = rf"[{NOISE}]?[^\W\d_]+(?:[{NOISE}][^\W\d_]+)*[«»]?"
-TOKEN_RE = re.compile(rf"{TOKEN_START}{TOKEN_BODY}{TOKEN_END}")
+# A colon at a word's edge may stand for a letter (":egime", "powe: in"; at its end only
+# before a lower-case word); the word beside its colon is then a reading as well.
+WORD_BODY = rf"(?:[{NOISE}]|(?<!\w):)?[^\W\d_]+(?:[{NOISE}][^\W\d_]+)*"
+FINAL_COLON = r"(?<=[^\W\d_]{2}):"  # not after one letter: "N: which", "A: yes"
+TOKEN_RE = re.compile(rf"{TOKEN_START}{WORD_BODY}(?:[«»]|{FINAL_COLON}(?= [a-z]))?{TOKEN_END}")
 # A capital after two lower-case letters, inside a word: case OCR garbled ("FrancUco").
 GARBLED_CASE_RE = re.compile(r"\S*[a-z]{2}\S*[A-Z]\S*")
 CASED_NAME_RE = re.compile(r"(?:Mc|Mac|De|La|Le|Van|Von)[A-Z][a-z]+|[A-Z]{2,}s")  # "McNeil", "LaPaz", "LCTs"
 # Token types are counted without the boundaries (a third of the time); the boundaries
-# apply where a type that may change is looked for.
-TYPE_RE = re.compile(TOKEN_BODY)
+# apply where a type that may change is looked for. A final colon needs the next word,
+# which a chunk does not show: such types are counted apart.
+TYPE_RE = re.compile(rf"{WORD_BODY}[«»]?")
+COLON_TYPE_RE = re.compile(rf"{WORD_BODY}{FINAL_COLON}\Z")
 # The word before a token (up to NEIGHBOUR_REACH characters back) and after it, across spaces only.
 LEFT_RE = re.compile(r"(?<![\w'’.-])([^\W\d_]+)[ \t]+\Z")
 RIGHT_RE = re.compile(r"[ \t]+([^\W\d_]+)(?![\w'’-])")
@@ -154,7 +163,8 @@ def decide(
     damaged = error_rate >= damaged_rate
     memo = lexicon.corrections.setdefault(("open", channel, split_words, damaged), {})
     open_types = {
-        t for t in counts if memo.get(t) is not False and _open(t, lexicon, channel, split_words, damaged, memo)
+        t for t in chain(counts, types(COLON_TYPE_RE, text))
+        if memo.get(t) is not False and _open(t, lexicon, channel, split_words, damaged, memo)
     }
     model = word_model(lexicon)
     near_names: dict[str, tuple[tuple[str, float], ...]] = {}
@@ -176,7 +186,11 @@ def decide(
             if _capital_i_inside_sentence(token, text, m):
                 out.append(Decision(m.start(), m.end(), token, lower, math.inf))
             continue
+        # "to: the", ":atomic": the word beside its colon is one reading, the colon a letter another ("for the").
+        word = lower.strip(":")
         candidates = _candidates(lower, lexicon, channel, damaged) + near_names.get(token, ())
+        if word != lower:
+            candidates = tuple(c for c in candidates if c[0] != word)
         splits = _splits(lower, lexicon) if split_words and not lexicon.known(token) else ()
         left = right = None
         if use_bigrams:
@@ -184,10 +198,10 @@ def decide(
                 left = corrected.get(found.end(1), found.group(1).lower())
             if found := RIGHT_RE.match(text, m.end()):
                 right = found.group(1).lower()
-        own = model.logp(lower, left, right) + log_right
-        if token[0].isupper() and not lexicon.known(lower):
+        own = model.logp(word, left, right) + log_right
+        if token[0].isupper() and not lexicon.known(word):
             own = max(own, NAME_LOGP + log_right)
-        best, best_score = lower, own
+        best, best_score = word, own
         for cand, cost in candidates:
             score = model.logp(cand, left, right) + log_error - cost
             if score > best_score:
@@ -196,7 +210,7 @@ def decide(
             score = (model.logp(a, left) + model.logp(b, None, right) + model.pmi(a, b) + log_error - SPLIT_COST)
             if _spaced(a, b, model) and score > best_score:
                 best, best_score = f"{a} {b}", score
-        if best != lower:
+        if best != word:
             out.append(Decision(m.start(), m.end(), token, _cased(best, token, lexicon), best_score - own))
             corrected[m.end()] = best.rsplit(" ", 1)[-1]
     return out
@@ -253,7 +267,8 @@ def _find_open(token: str, lexicon: Lexicon, channel: Channel, split_words: bool
         return token[0].isupper()
     if not _wordlike(token):  # "TEXTRACT", "LCTs": acronyms and names
         return False
-    return bool(_candidates(lower, lexicon, channel, damaged)) or (
+    word = lower.strip(":")  # "follows:" is open only to other words than "follows"
+    return any(c != word for c, _ in _candidates(lower, lexicon, channel, damaged)) or (
         split_words and not lexicon.known(token) and bool(_splits(lower, lexicon))
     )
 
