@@ -49,8 +49,8 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterator
-from itertools import chain
 from functools import lru_cache
+from itertools import chain
 from typing import Any, NamedTuple
 
 from rapidfuzz import process
@@ -106,6 +106,7 @@ COMMON_PART_ZIPF = 5.6  # nor one with a part this common ("consideredagainst")
 SPLIT_COST = 1.0  # log10: a missing space costs about as much as a cheap confusion
 NAME_LOGP = -8.0  # a capitalised string no list knows is most likely a name ("Levelt")
 MAX_CHANNEL_COST = 6.0  # candidates costlier than this are not considered
+COLON_LOGP = -2.0  # log10: a colon between a word and a lower-case one, where OCR may have made it of a letter
 MAX_CANDIDATES = 12  # per token, the closest
 MAX_NAME_EDITS = 2  # a garbled copy of a document's name is at most this many edits from it
 MAX_DEPTH_TWO = 7  # longer tokens get one confusion undone, and SymSpell's two edits
@@ -186,11 +187,11 @@ def decide(
             if _capital_i_inside_sentence(token, text, m):
                 out.append(Decision(m.start(), m.end(), token, lower, math.inf))
             continue
-        # "to: the", ":atomic": the word beside its colon is one reading, the colon a letter another ("for the").
-        word = lower.strip(":")
-        candidates = _candidates(lower, lexicon, channel, damaged) + near_names.get(token, ())
-        if word != lower:
-            candidates = tuple(c for c in candidates if c[0] != word)
+        word = lower.strip(":")  # "fo: the", ":egime": the word beside an edge colon is the token's own reading
+        candidates = (
+            _candidates(lower, lexicon, channel, damaged) if word == lower
+            else _colon_candidates(lower, word, lexicon, channel, damaged)
+        ) + near_names.get(token, ())
         splits = _splits(lower, lexicon) if split_words and not lexicon.known(token) else ()
         left = right = None
         if use_bigrams:
@@ -198,12 +199,12 @@ def decide(
                 left = corrected.get(found.end(1), found.group(1).lower())
             if found := RIGHT_RE.match(text, m.end()):
                 right = found.group(1).lower()
-        own = model.logp(word, left, right) + log_right
+        own = model.logp(word, left, right) + log_right + (COLON_LOGP if word != lower else 0.0)
         if token[0].isupper() and not lexicon.known(word):
             own = max(own, NAME_LOGP + log_right)
         best, best_score = word, own
         for cand, cost in candidates:
-            score = model.logp(cand, left, right) + log_error - cost
+            score = model.logp(cand.strip(":"), left, right) + log_error - cost + (COLON_LOGP if ":" in cand else 0.0)
             if score > best_score:
                 best, best_score = cand, score
         for a, b in splits:
@@ -212,7 +213,7 @@ def decide(
                 best, best_score = f"{a} {b}", score
         if best != word:
             out.append(Decision(m.start(), m.end(), token, _cased(best, token, lexicon), best_score - own))
-            corrected[m.end()] = best.rsplit(" ", 1)[-1]
+            corrected[m.end()] = best.rsplit(" ", 1)[-1].strip(":")
     return out
 
 
@@ -328,6 +329,21 @@ def _find_candidates(lower: str, lexicon: Lexicon, channel: Channel, damaged: bo
     if not scored and len(lower) >= 4:  # plain edits where no confusion of the channel explains the token
         scored = _scored(lower, set(lexicon.near(lower, 2, closest=CLOSEST)), lexicon, channel)
     return scored
+
+
+def _colon_candidates(
+    lower: str, word: str, lexicon: Lexicon, channel: Channel, damaged: bool
+) -> tuple[tuple[str, float], ...]:
+    """Readings of a token with an edge colon: words the colon is a letter of ("fo:" → "for"),
+    and corrections of the word beside it with the colon kept ("governmcnt:" → "government:").
+
+    Where both make the same word, the cheaper reading counts.
+    """
+    kept = dict(_candidates(word, lexicon, channel, damaged))
+    read = {c: cost for c, cost in _candidates(lower, lexicon, channel, damaged)
+            if c != word and cost < kept.get(c, math.inf)}
+    before, after = ("", ":") if lower.endswith(":") else (":", "")
+    return tuple(read.items()) + tuple((f"{before}{c}{after}", cost) for c, cost in kept.items() if c not in read)
 
 
 def _scored(lower: str, found: set[str], lexicon: Lexicon, channel: Channel) -> tuple[tuple[str, float], ...]:
