@@ -10,6 +10,9 @@ import pytest
 
 from bolcorpus.errors import ConfigError
 from bolcorpus.evaluate.stance import (
+    C_GRID,
+    DEFAULT_C,
+    choose_c,
     compare_annotations,
     evaluate_stance,
     f_avg,
@@ -32,6 +35,15 @@ def test_f_avg_is_the_mean_f1_of_favor_and_against() -> None:
     # FAVOR: P=1, R=0.5 → 2/3; AGAINST: P=0.5, R=1 → 2/3
     assert f_avg(gold, predicted) == pytest.approx(2 / 3)
     assert f_avg(["NONE"], ["NONE"]) == 0.0
+
+
+@pytest.mark.issue(15)
+def test_c_is_chosen_by_cross_validation_inside_the_training_documents() -> None:
+    features, labels = [{"good": 1.0}, {"bad": 1.0}, {}] * 3, ["FAVOR", "AGAINST", "NONE"] * 3
+    documents = ["a"] * 3 + ["b"] * 3 + ["c"] * 3
+    assert choose_c(features, labels, documents, grid=(1e-4, 10.0)) == 10.0  # too strong a penalty learns nothing
+    assert choose_c(features, labels, documents, grid=(5.0, 10.0)) == 5.0  # a tie: the stronger regularisation
+    assert choose_c(features, labels, ["a"] * 9, grid=(5.0, 10.0)) == DEFAULT_C  # one document: nothing to hold out
 
 
 @pytest.fixture
@@ -97,7 +109,8 @@ def test_training_writes_the_configured_classifier_then_evaluation_cross_validat
     assert out == tmp_path / "classifier.json"
     loaded = LinearModel.load(out)
     assert loaded.classes == ("AGAINST", "FAVOR", "NONE") == model.classes
-    assert json.loads(out.read_text())["provenance"]["pairs"] == 20
+    provenance = json.loads(out.read_text())["provenance"]
+    assert provenance["pairs"] == 20 and provenance["c"] in C_GRID  # chosen by cross-validation on the two documents
     assert loaded.scores({"attached_negative": -3.0})[0] > loaded.scores({"attached_negative": 0.0})[0]
     report = evaluate_stance(config, small_gold)
     assert set(report["methods"]) == {"stance.rules.v1", "stance.trained.v1 (leave-one-document-out)"}
