@@ -52,6 +52,7 @@ CONTEXT_CASES = [
     ("two confusions", DAMAGED, "sufficient thtcknoss", "sufficient thickness"),
     ("real word bo, by context", DAMAGED, "will bo opened", "will be opened"),
     ("capital I for i", DAMAGED, "was In the hands", "was in the hands"),
+    ("a possessive's word", DAMAGED + " Tho eountry's mines are closed.", "eountry's", "country's"),
 ]
 
 

@@ -65,13 +65,13 @@ from bolcorpus.repair.patterns import CAPITAL_I_WORDS, JUNK_CHARS
 from bolcorpus.repair.tokens import type_counts, types
 
 # A word of letters alone: not part of a token with digits, junk or inner punctuation
-# ("revo1utionary", "dissolve~d", "n:volution": the confusions rule's), of a compound or
-# of a possessive ("left-wing", "Ovando’s").
+# ("revo1utionary", "dissolve~d", "n:volution": the confusions rule's) or of a compound
+# ("left-wing"). A possessive's word is one ("eountry's").
 # Specks OCR prints in words ("«inning", "a|so", "th~t"), escaped for a character class:
 # the channel reads them as letters. At a word's end only guillemets, which newspaper OCR
 # prints for a letter ("cost»"); a final "~" or "|" is notation as often as damage.
 NOISE = re.escape("«»¡¿|\\~£")
-TOKEN_START, TOKEN_END = rf"(?<![\w~£µ.,:/'’{NOISE}-])", rf"(?![\w~£µ'’{NOISE}])(?![.,:/'’-]\w)"
+TOKEN_START, TOKEN_END = rf"(?<![\w~£µ.,:/'’{NOISE}-])", rf"(?:(?=['’]s(?!\w))|(?![\w~£µ'’{NOISE}])(?![.,:/'’-]\w))"
 # A colon at a word's edge may stand for a letter (":egime", "powe: in"; at its end only
 # before a lower-case word); the word beside its colon is then a reading as well.
 WORD_BODY = rf"(?:[{NOISE}]|(?<!\w):)?[^\W\d_]+(?:[{NOISE}][^\W\d_]+)*"
