@@ -38,7 +38,6 @@ REAL_WORD_GAIN_PER_COST = 5.0
 REAL_WORD_MAX_COST = 0.4
 
 
-
 class ConfusionTable(dict[str, list[tuple[str, str, float]]]):
     """Confusions ``(printed, meant, cost)`` by the first printed character.
 
@@ -50,7 +49,9 @@ class ConfusionTable(dict[str, list[tuple[str, str, float]]]):
 
     @classmethod
     def of(cls, confusions: Iterable[tuple[str, str, float]]) -> ConfusionTable:
-        """>>> ConfusionTable.of([("rn", "m", 0.1)])["r"]
+        """The table of ``confusions``.
+
+        >>> ConfusionTable.of([("rn", "m", 0.1)])["r"]
         [('rn', 'm', 0.1)]
         """
         table = cls()
