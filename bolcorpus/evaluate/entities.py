@@ -140,13 +140,17 @@ def evaluate_entities(gold: list[dict[str, Any]], predict: Predictor, labels: It
 def run_entity_evaluation(root: Path, systems: Mapping[str, Predictor], gold: Path = DEV) -> dict[str, Any]:
     """Every system on the annotated sentences of ``gold`` (relative to ``root``), each
     document's sentences in one text (:func:`in_documents`)."""
-    path = root / gold
-    if not path.is_file():
-        raise ConfigError(f"{path}: no such file; give annotated sentences as JSON lines (--gold)")
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = read_gold(root / gold)
     docs = [row.get("doc") or row["id"] for row in rows]
     return {"gold": str(gold), "systems": {name: evaluate_entities(rows, in_documents(predict, docs))
                                            for name, predict in systems.items()}}
+
+
+def read_gold(path: Path) -> list[dict[str, Any]]:
+    """The annotated sentences of a JSON-lines file, or a :class:`ConfigError` naming it."""
+    if not path.is_file():
+        raise ConfigError(f"{path}: no such file; give annotated sentences as JSON lines (--gold)")
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def format_entity_report(report: Mapping[str, Any]) -> str:

@@ -14,13 +14,12 @@ segmented otherwise, and are left out, and counted).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from bolcorpus.errors import ConfigError
-from bolcorpus.evaluate.entities import DEV, Mention, evaluate_entities
+from bolcorpus.evaluate.entities import DEV, Mention, evaluate_entities, read_gold
 
 
 def published_mentions(dataset: Path) -> dict[str, list[Mention]]:
@@ -46,10 +45,7 @@ def found_verbatim(gold: list[dict[str, Any]], published: Mapping[str, list[Ment
 
 def run_published_evaluation(root: Path, dataset: Path, gold: Path = DEV) -> dict[str, Any]:
     """The published version's mentions on the annotated sentences it holds verbatim."""
-    path = root / gold
-    if not path.is_file():
-        raise ConfigError(f"{path}: no such file; give annotated sentences as JSON lines (--gold)")
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = read_gold(root / gold)
     published = published_mentions(dataset)
     kept = found_verbatim(rows, published)
     report = evaluate_entities(kept, lambda texts: [published[t] for t in texts])
