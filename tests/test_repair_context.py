@@ -195,6 +195,17 @@ def test_a_speck_at_the_end_of_a_word_is_read_by_the_channel() -> None:
     assert fixed.startswith("The miner") and "»" not in fixed
 
 
+def test_fragments_join_into_a_word_one_confusion_garbled_and_context_reads_it() -> None:
+    damaged = ("A regime for lh e interests of tbe miners, in a chil y room, said J C Torres, who came last "
+               "yeer with simi lai men in tho w aj of war.")
+    joined = apply_rule(partial(resegment_words, lexicon=LEXICON, channel=CHANNEL, damaged_rate=0.0), damaged)
+    assert "for lhe interests" in joined and "a chily room" in joined and "tho waj of" in joined
+    assert "J C Torres" in joined and "simi lai" in joined  # initials, and no piece short enough
+    assert apply_rule(partial(resegment_words, lexicon=LEXICON, damaged_rate=0.0), damaged) == damaged
+    repaired = repair_text(damaged, RepairConfig(channel=ROOT / "configs" / "lexicons" / "ocr_channel.tsv")).text
+    assert "for the interests" in repaired and "a chilly room" in repaired and "in the way of war" in repaired
+
+
 def test_a_colon_at_a_word_edge_is_read_as_a_letter_only_where_the_word_fits_worse() -> None:
     # The channel's r→":" (the hand table's) in a damaged text; a colon that is
     # punctuation stays, as does a lone letter's ("N: which").

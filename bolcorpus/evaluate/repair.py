@@ -362,6 +362,8 @@ ABLATIONS: dict[str, tuple[str, Variant]] = {  # name: (what is left out, the co
     "no splits": ("splitting run-together words (context rule)", _context_options(split_words=False)),
     "no damaged-text mode": ("questioning common real words and rare fragments in damaged text",
                              _context_options(rules=(CONTEXT_RULE, SEGMENTATION_RULE), damaged_rate=1.0)),
+    "no garbled joins": ("joining fragments into a word one confusion garbled (segmentation rule)",
+                         _context_options(rules=(SEGMENTATION_RULE,), garbled_joins=False)),
     "no segmentation rule": (SEGMENTATION_RULE, _without_rule(SEGMENTATION_RULE)),
     "hand channel": ("the learned channel (hand-made confusions only)",
                      lambda config: config.model_copy(update={"channel": None})),

@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
+from bolcorpus.repair.channel import Channel
 from bolcorpus.repair.context import text_damage
 from bolcorpus.repair.engine import Fix
 from bolcorpus.repair.language_model import DAMAGED_RATE, WordModel, word_model
@@ -41,12 +42,14 @@ WINDOW = 3  # words on each side of a fragment that may join it
 MAX_WORD = 24  # letters of the longest word proposed
 BEAM = 4  # segmentations kept per position
 SINGLE_LETTERS = frozenset("aAI")  # the only one-letter words of English
+GARBLED_MIN_ZIPF = 3.0  # a word garbled and split is a common one: a rare reading is left alone
+SHORT_PIECE = 2  # a garbled join holds a piece this short ("j n", "lh e", "ob tailed")
 RARE_ZIPF = 3.5  # in a damaged text a lower-case word rarer than this may be a fragment ("a ction", "off icers")
 
 
 def resegment_words(
-    text: str, *, lexicon: Lexicon, threshold: float = 1.0, join_cost: float = 0.5, split_cost: float = 2.5,
-    damaged_rate: float = DAMAGED_RATE,
+    text: str, *, lexicon: Lexicon, channel: Channel | None = None, threshold: float = 1.0, join_cost: float = 0.5,
+    split_cost: float = 2.5, damaged_rate: float = DAMAGED_RATE, garbled_joins: bool = True,
 ) -> Iterator[Fix]:
     """Resegment the runs of words around fragments that are no words, joining at least two.
 
@@ -54,8 +57,13 @@ def resegment_words(
     fragment is more often a piece of a split word than words run together, and a
     garbled word can often be cut into two rare words ("altempt" → "al tempt"). A lone
     token is left to ``repair.context.v1``, which weighs splits against corrections. From
-    a damage of ``damaged_rate`` on, rare words count as fragments too.
+    a damage of ``damaged_rate`` on, rare words count as fragments too. With a
+    ``channel`` and ``garbled_joins``, fragments, one of them short, may also join into
+    a common word that one cheap confusion garbled ("lh e", "chil y"); the join is made
+    here and the letters are left to ``repair.context.v1``, which reads the joined token
+    as the word ("the", "chilly"). Initials ("J C") never join so.
     """
+    channel = channel if garbled_joins else None
     rare = RARE_ZIPF if text_damage(text, lexicon) >= damaged_rate else 0.0
     fragments = {w for w in types(LETTERS_RE, text) if _fragment(w, lexicon, rare)}
     if not fragments:
@@ -76,7 +84,8 @@ def resegment_words(
             while hi < len(words) and hi - 1 in suspects:  # a chain of fragments stays in one window
                 hi = min(len(words), hi + 1)
             window = words[lo:hi]
-            best = _best(tuple(window), lexicon, join_cost, split_cost)
+            broken = tuple(w in fragments and not w.isupper() for w in window) if channel else None
+            best = _best(tuple(window), lexicon, channel, broken, join_cost, split_cost)
             if best is None or len(best[0]) >= len(window):
                 continue
             if best[1] - _score(window, model) >= threshold:
@@ -106,21 +115,25 @@ def _score(words: list[str], model: WordModel) -> float:
 
 @lru_cache(maxsize=65_536)
 def _best(
-    words: tuple[str, ...], lexicon: Lexicon, join_cost: float, split_cost: float
+    words: tuple[str, ...], lexicon: Lexicon, channel: Channel | None, broken: tuple[bool, ...] | None,
+    join_cost: float, split_cost: float,
 ) -> tuple[tuple[str, ...], float] | None:
     """:func:`_segment`, once per window (each pass of the rules sees the same windows again)."""
-    found = _segment(list(words), word_model(lexicon), join_cost, split_cost)
+    found = _segment(list(words), word_model(lexicon), join_cost, split_cost, channel, broken)
     return None if found is None else (tuple(found[0]), found[1])
 
 
 def _segment(
-    words: list[str], model: WordModel, join_cost: float, split_cost: float
+    words: list[str], model: WordModel, join_cost: float, split_cost: float, channel: Channel | None = None,
+    broken: tuple[bool, ...] | None = None,
 ) -> tuple[list[str], float] | None:
     """The best segmentation of the letters of ``words`` into known words, with its score.
 
     A beam search over letter positions: an entry ``(score, start, back)`` stands for the
     best segmentations of the letters before its position whose last word starts at
-    ``start``; ``back`` is the entry that word extends.
+    ``start``; ``back`` is the entry that word extends. With a ``channel``, consecutive
+    words that are all ``broken`` (fragments) may join into the word one cheap confusion
+    of their letters makes (:func:`_garbled`).
     """
     letters = "".join(words)
     lower = letters.lower()
@@ -128,6 +141,7 @@ def _segment(
     for word in words[:-1]:
         pos += len(word)
         spaces.add(pos)
+    garbled = _garbled_joins(words, broken) if channel is not None and broken is not None else {}
     n = len(letters)
     beams: list[list[_Entry]] = [[] for _ in range(n + 1)]
     beams[0] = [_Entry(0.0, 0, None)]
@@ -137,17 +151,25 @@ def _segment(
         beams[i] = sorted(beams[i], key=lambda e: -e.score)[:BEAM]
         if not beams[i]:
             continue
+        joins = garbled.get(i, set())
+        begins = True  # some listed word begins with the piece
         for j in range(i + 1, min(n, i + MAX_WORD) + 1):
             piece = lower[i:j]
-            begins, proposable = _piece(piece, model.lexicon)
-            if not begins:
+            if begins:
+                begins, proposable = _piece(piece, model.lexicon)
+            if not begins and not joins:
                 break
-            if not (proposable and _in_one_case(letters[i:j])):
+            word, garbling = piece, 0.0
+            if not (begins and proposable):
+                if j not in joins or (found := _garbled(piece, model.lexicon, channel)) is None:  # type: ignore[arg-type]
+                    continue
+                word, garbling = found
+            if not _in_one_case(letters[i:j]):
                 continue
             joined, added = _changes(i, j, spaces)
-            cost = model.unigram(piece) - join_cost * joined - split_cost * added
+            cost = model.unigram(word) - garbling - join_cost * joined - split_cost * added
             for entry in beams[i]:
-                bigram = model.pmi(lower[entry.start : i], piece) if i else 0.0
+                bigram = model.pmi(lower[entry.start : i], word) if i else 0.0
                 beams[j].append(_Entry(entry.score + cost + bigram, i, entry))
     beams[n] = sorted(beams[n], key=lambda e: -e.score)[:BEAM]
     if not beams[n]:
@@ -179,6 +201,33 @@ def _piece(lower: str, lexicon: Lexicon) -> tuple[bool, bool]:
     return lexicon.begins_word(lower), lexicon.listed(lower) and lexicon.known(lower)
 
 
+def _garbled_joins(words: list[str], broken: tuple[bool, ...]) -> dict[int, set[int]]:
+    """Where two or more consecutive ``broken`` words, one of them short, start and end (letter offsets).
+
+    >>> _garbled_joins(["for", "lh", "e", "miners"], (False, True, True, False))
+    {3: {6}}
+    """
+    offsets = [0]
+    for word in words:
+        offsets.append(offsets[-1] + len(word))
+    joins: dict[int, set[int]] = {}
+    for first in range(len(words)):
+        for last in range(first + 1, len(words)):
+            if not broken[last] or not broken[first]:
+                break
+            if min(len(w) for w in words[first : last + 1]) <= SHORT_PIECE:
+                joins.setdefault(offsets[first], set()).add(offsets[last + 1])
+    return joins
+
+
+@lru_cache(maxsize=1 << 16)
+def _garbled(joined: str, lexicon: Lexicon, channel: Channel) -> tuple[str, float] | None:
+    """The likeliest word one cheap confusion of ``joined`` makes ("jn": "in"), with its channel cost."""
+    found = [(word, channel.cost(joined, word)) for word in channel.words(joined, 1, lexicon)
+             if word != joined and lexicon.zipf(word) >= GARBLED_MIN_ZIPF]
+    return max(found, key=lambda wc: lexicon.zipf(wc[0]) - wc[1], default=None)
+
+
 def _in_one_case(piece: str) -> bool:
     """"String", "string", "STRING", but not "sTring"; of one letter, only "a", "A" and "I"."""
     if len(piece) == 1:
@@ -200,4 +249,4 @@ def _fixes(old: str, new: str, offset: int) -> Iterator[Fix]:
             j += 1
 
 
-MEMOS = (_best, _piece)  # per-word memos: bolcorpus.repair.forget_corrections clears them
+MEMOS = (_best, _piece, _garbled)  # per-word memos: bolcorpus.repair.forget_corrections clears them
