@@ -206,6 +206,14 @@ def test_fragments_join_into_a_word_one_confusion_garbled_and_context_reads_it()
     assert "for the interests" in repaired and "a chilly room" in repaired and "in the way of war" in repaired
 
 
+def test_a_hyphen_inside_one_garbled_word_goes_but_compounds_and_hyphenations_stay() -> None:
+    damaged = ("With oil he could rnas-sacre tbe guerrillas in a powerful alt-empt to seize powcr; the "
+               "co-opting of leaders and a cal-culation of left-wing votes.")
+    fixed = apply_rule(context, damaged)
+    assert "could massacre the guerrillas" in fixed and "powerful attempt" in fixed
+    assert "co-opting" in fixed and "cal-culation" in fixed and "left-wing" in fixed
+
+
 def test_a_colon_at_a_word_edge_is_read_as_a_letter_only_where_the_word_fits_worse() -> None:
     # The channel's r→":" (the hand table's) in a damaged text; a colon that is
     # punctuation stays, as does a lone letter's ("N: which").

@@ -25,6 +25,10 @@ by ``threshold`` (log10 units); one that wins by less is left alone and reported
 - **A colon at a word's edge** (":egime", "fo: the") may be a letter: the word beside
   its colon is the token's own reading, and a word the colon read as a letter makes
   ("regime", "for") must beat it ("as follows: the" stays).
+- **A hyphen inside one garbled word** ("rnas-sacre", "alt-empt"): where neither piece
+  is a common word and their join is no word but a cheap confusion or two from one, the
+  token is read as that word; a compound ("co-opting") or a hyphenated word
+  ("cal-culation") stays as printed.
 - **A capital I for a small i** in a function word inside a sentence ("delay In the",
   "accepted, Is it") is lower-cased when a lower-case word follows.
 
@@ -45,6 +49,7 @@ knows counts as a name.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter
@@ -77,6 +82,9 @@ TOKEN_START, TOKEN_END = rf"(?<![\w~£µ.,:/'’{NOISE}-])", rf"(?:(?=['’]s(?!
 WORD_BODY = rf"(?:[{NOISE}]|(?<!\w):)?[^\W\d_]+(?:[{NOISE}][^\W\d_]+)*"
 FINAL_COLON = r"(?<=[^\W\d_]{2}):"  # not after one letter: "N: which", "A: yes"
 TOKEN_RE = re.compile(rf"{TOKEN_START}{WORD_BODY}(?:[«»]|{FINAL_COLON}(?= [a-z]))?{TOKEN_END}")
+# Two pieces of letters joined by a hyphen ("rnas-sacre"), as a type and as a token.
+COMPOUND_TYPE_RE = re.compile(r"[^\W\d_]+-[^\W\d_]+")
+COMPOUND_RE = re.compile(rf"(?<![\w~£µ.,:/'’{NOISE}-])[^\W\d_]+-[^\W\d_]+(?![\w~£µ'’{NOISE}-])")
 # A capital after two lower-case letters, inside a word: case OCR garbled ("FrancUco").
 GARBLED_CASE_RE = re.compile(r"\S*[a-z]{2}\S*[A-Z]\S*")
 CASED_NAME_RE = re.compile(r"(?:Mc|Mac|De|La|Le|Van|Von)[A-Z][a-z]+|[A-Z]{2,}s")  # "McNeil", "LaPaz", "LCTs"
@@ -107,6 +115,8 @@ SPLIT_COST = 1.0  # log10: a missing space costs about as much as a cheap confus
 NAME_LOGP = -8.0  # a capitalised string no list knows is most likely a name ("Levelt")
 MAX_CHANNEL_COST = 6.0  # candidates costlier than this are not considered
 COLON_LOGP = -2.0  # log10: a colon between a word and a lower-case one, where OCR may have made it of a letter
+COMPOUND_PART_ZIPF = 4.0  # a hyphenated token with a part this common is a compound ("co-opting")
+COMPOUND_WORD_ZIPF = 3.5  # one garbled word ("rnas-sacre") is read as a word at least this common
 MAX_CANDIDATES = 12  # per token, the closest
 MAX_NAME_EDITS = 2  # a garbled copy of a document's name is at most this many edits from it
 MAX_DEPTH_TWO = 7  # longer tokens get one confusion undone, and SymSpell's two edits
@@ -173,16 +183,21 @@ def decide(
         model = model.with_document(counts)
         near_names = _near_names(counts, model, channel)
         open_types |= set(near_names)
-    if not open_types:
+    compounds = {t for t in types(COMPOUND_TYPE_RE, text) if _garbled_compound(t, lexicon, channel, damaged)}
+    if not open_types and not compounds:
         return []
     # The channel's costs were learned on text this damaged: scale them to this text's damage.
     log_error, log_right = math.log10(error_rate / CHANNEL_ERROR_RATE), math.log10(1 - error_rate)
     out: list[Decision] = []
     corrected: dict[int, str] = {}  # end offset of a corrected word → its last word, for the next one's context
-    for m in TOKEN_RE.finditer(text):
-        if m.group() not in open_types:
+    matches: Iterator[re.Match[str]] = TOKEN_RE.finditer(text)
+    if compounds:
+        matches = heapq.merge(matches, (m for m in COMPOUND_RE.finditer(text) if m.group() in compounds),
+                              key=lambda m: m.start())
+    for m in matches:
+        if m.group() not in open_types and m.group() not in compounds:
             continue
-        token, lower = m.group(), m.group().lower()
+        token, lower = m.group(), m.group().lower().replace("-", "")  # a garbled compound is read as one word
         if lower in CAPITAL_I_WORDS:
             if _capital_i_inside_sentence(token, text, m):
                 out.append(Decision(m.start(), m.end(), token, lower, math.inf))
@@ -192,7 +207,7 @@ def decide(
             _candidates(lower, lexicon, channel, damaged) if word == lower
             else _colon_candidates(lower, word, lexicon, channel, damaged)
         ) + near_names.get(token, ())
-        splits = _splits(lower, lexicon) if split_words and not lexicon.known(token) else ()
+        splits = _splits(lower, lexicon) if split_words and not lexicon.known(token) and "-" not in token else ()
         left = right = None
         if use_bigrams:
             if found := LEFT_RE.search(text, max(0, m.start() - NEIGHBOUR_REACH), m.start()):
@@ -272,6 +287,18 @@ def _find_open(token: str, lexicon: Lexicon, channel: Channel, split_words: bool
     return any(c != word for c, _ in _candidates(lower, lexicon, channel, damaged)) or (
         split_words and not lexicon.known(token) and bool(_splits(lower, lexicon))
     )
+
+
+def _garbled_compound(compound: str, lexicon: Lexicon, channel: Channel, damaged: bool) -> bool:
+    """Whether a hyphenated token is one garbled word: its pieces and their join no words, the
+    join a cheap confusion or two from one ("rnas-sacre"; "cal-culation" stays as printed)."""
+    first, second = compound.split("-")
+    joined = (first + second).lower()
+    if not (first.islower() or first.istitle()) or not second.islower():
+        return False
+    if max(lexicon.zipf(first), lexicon.zipf(second)) >= COMPOUND_PART_ZIPF or lexicon.known(joined):
+        return False
+    return any(lexicon.zipf(c) >= COMPOUND_WORD_ZIPF for c, _ in _candidates(joined, lexicon, channel, damaged))
 
 
 def _capital_i_inside_sentence(token: str, text: str, m: re.Match[str]) -> bool:

@@ -202,7 +202,8 @@ def _piece(lower: str, lexicon: Lexicon) -> tuple[bool, bool]:
 
 
 def _garbled_joins(words: list[str], broken: tuple[bool, ...]) -> dict[int, set[int]]:
-    """Where two or more consecutive ``broken`` words, one of them short, start and end (letter offsets).
+    """Where two or more consecutive ``broken`` words, one of them short but not all single
+    letters, start and end (letter offsets).
 
     >>> _garbled_joins(["for", "lh", "e", "miners"], (False, True, True, False))
     {3: {6}}
@@ -215,7 +216,8 @@ def _garbled_joins(words: list[str], broken: tuple[bool, ...]) -> dict[int, set[
         for last in range(first + 1, len(words)):
             if not broken[last] or not broken[first]:
                 break
-            if min(len(w) for w in words[first : last + 1]) <= SHORT_PIECE:
+            lengths = [len(w) for w in words[first : last + 1]]
+            if min(lengths) <= SHORT_PIECE and max(lengths) > 1:
                 joins.setdefault(offsets[first], set()).add(offsets[last + 1])
     return joins
 
