@@ -25,10 +25,10 @@ by ``threshold`` (log10 units); one that wins by less is left alone and reported
 - **A colon at a word's edge** (":egime", "fo: the") may be a letter: the word beside
   its colon is the token's own reading, and a word the colon read as a letter makes
   ("regime", "for") must beat it ("as follows: the" stays).
-- **A hyphen inside one garbled word** ("rnas-sacre", "alt-empt"): where neither piece
-  is a common word and their join is no word but a cheap confusion or two from one, the
-  token is read as that word; a compound ("co-opting") or a hyphenated word
-  ("cal-culation") stays as printed.
+- **A hyphen inside one garbled word** ("rnas-sacre", "alt-empt") in a damaged text:
+  where neither piece is a common word and their join is no word but a cheap confusion
+  or two from one, the token is read as that word; a compound ("co-opting") or a
+  hyphenated word ("cal-culation") stays as printed.
 - **A capital I for a small i** in a function word inside a sentence ("delay In the",
   "accepted, Is it") is lower-cased when a lower-case word follows.
 
@@ -183,7 +183,11 @@ def decide(
         model = model.with_document(counts)
         near_names = _near_names(counts, model, channel)
         open_types |= set(near_names)
-    compounds = {t for t in types(COMPOUND_TYPE_RE, text) if _garbled_compound(t, lexicon, channel, damaged)}
+    compounds: set[str] = set()
+    if damaged:  # a hyphen inside one garbled word; clean text keeps its hyphens as printed
+        garbled = lexicon.corrections.setdefault(("compound", channel), {})
+        compounds = {t for t in types(COMPOUND_TYPE_RE, text)
+                     if garbled.get(t) or (t not in garbled and _garbled_compound(t, lexicon, channel, garbled))}
     if not open_types and not compounds:
         return []
     # The channel's costs were learned on text this damaged: scale them to this text's damage.
@@ -289,16 +293,17 @@ def _find_open(token: str, lexicon: Lexicon, channel: Channel, split_words: bool
     )
 
 
-def _garbled_compound(compound: str, lexicon: Lexicon, channel: Channel, damaged: bool) -> bool:
-    """Whether a hyphenated token is one garbled word: its pieces and their join no words, the
-    join a cheap confusion or two from one ("rnas-sacre"; "cal-culation" stays as printed)."""
+def _garbled_compound(compound: str, lexicon: Lexicon, channel: Channel, memo: dict[str, bool]) -> bool:
+    """Whether a hyphenated token is one garbled word (``memo``ised): its pieces no common words, their
+    join no word but a cheap confusion or two from one ("rnas-sacre"; "cal-culation" stays as printed)."""
     first, second = compound.split("-")
     joined = (first + second).lower()
-    if not (first.islower() or first.istitle()) or not second.islower():
-        return False
-    if max(lexicon.zipf(first), lexicon.zipf(second)) >= COMPOUND_PART_ZIPF or lexicon.known(joined):
-        return False
-    return any(lexicon.zipf(c) >= COMPOUND_WORD_ZIPF for c, _ in _candidates(joined, lexicon, channel, damaged))
+    memo[compound] = (
+        (first.islower() or first.istitle()) and second.islower()
+        and max(lexicon.zipf(first), lexicon.zipf(second)) < COMPOUND_PART_ZIPF and not lexicon.known(joined)
+        and any(lexicon.zipf(c) >= COMPOUND_WORD_ZIPF for c, _ in _candidates(joined, lexicon, channel, True))
+    )
+    return memo[compound]
 
 
 def _capital_i_inside_sentence(token: str, text: str, m: re.Match[str]) -> bool:
