@@ -131,12 +131,22 @@ def _paragraphs(doc: Document, targets: list[tuple[int, Any]]) -> list[int]:
     return sorted({doc.sentences[index].paragraph for index, _ in targets})
 
 
+def cut_sentence(paragraph: Any, start: int, end: int) -> Any:
+    """Characters ``start:end`` of a parsed ``paragraph`` (the tokens they touch) as a spaCy
+    ``Doc`` of their own: a sentence parsed in its context, its heads kept within it.
+
+    >>> from bolcorpus.nlp import load_nlp
+    >>> [t.dep_ for t in cut_sentence(load_nlp()("Torres fell. The army ruled."), 13, 28)]
+    ['det', 'nsubj', 'ROOT', 'punct']
+    """
+    return paragraph.char_span(start, end, alignment_mode="expand").as_doc()
+
+
 def _sentence_doc(doc: Document, index: int, paragraph: Any) -> Any:
-    """Sentence ``index`` as a spaCy ``Doc`` of its own, cut from its parsed ``paragraph``:
-    the parse of the sentence in its context (the tokens keep their heads within it)."""
+    """Sentence ``index`` cut from its parsed ``paragraph``."""
     s = doc.sentences[index]
     start = doc.paragraphs[s.paragraph][0]
-    return paragraph.char_span(s.start - start, s.end - start, alignment_mode="expand").as_doc()
+    return cut_sentence(paragraph, s.start - start, s.end - start)
 
 
 def _sentence_entities(doc: Document, index: int) -> list[tuple[int, int, Entity]]:
