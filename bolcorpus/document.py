@@ -65,7 +65,9 @@ class Document:
 
     ``meta`` holds the manifest metadata (title, authors, year, …), ingest facts
     (encoding, sha256) and ``warnings``; ``paragraphs`` are ``(start, end)`` offsets into
-    ``text``.
+    ``text``. ``parse`` is internal: the segment stage's parse of the paragraphs
+    (:func:`bolcorpus.nlp.pack_docs`), carried to the stance stage, which drops it; it is
+    never published.
     """
 
     id: str
@@ -78,15 +80,17 @@ class Document:
     sentences: list[Sentence] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
     stance: list[Stance] = field(default_factory=list)
+    parse: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict; :meth:`from_dict` reverses it.
 
         Written out by hand rather than with ``dataclasses.asdict``, which deep-copies
         every value and took a twentieth of a pipeline run; the lists and the top level of
-        ``meta`` are new, the values inside ``meta`` are shared with the document.
+        ``meta`` are new, the values inside ``meta`` are shared with the document. An empty
+        ``parse`` is left out, so a record without one is the same as before it existed.
         """
-        return {
+        record: dict[str, Any] = {
             "id": self.id, "source_file": self.source_file, "raw_text": self.raw_text, "text": self.text,
             "meta": dict(self.meta),
             "edits": [_fields(e) for e in self.edits],
@@ -95,6 +99,9 @@ class Document:
             "entities": [_fields(e) for e in self.entities],
             "stance": [{**_fields(s), "evidence": list(s.evidence)} for s in self.stance],
         }
+        if self.parse:
+            record["parse"] = self.parse
+        return record
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Document:
@@ -110,6 +117,7 @@ class Document:
             sentences=[Sentence(**s) for s in data.get("sentences", [])],
             entities=[Entity(**e) for e in data.get("entities", [])],
             stance=[Stance(**s) for s in data.get("stance", [])],
+            parse=data.get("parse", ""),
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import importlib.metadata
 import importlib.util
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -11,6 +12,8 @@ from typing import Any
 
 from bolcorpus.document import Document
 from bolcorpus.errors import ConfigError
+
+PARSE_ATTRS = ("ORTH", "SPACY", "HEAD", "DEP", "LEMMA", "POS")  # what the stance methods read of a parse
 
 
 def resolve_model(candidates: Sequence[str]) -> tuple[str, str]:
@@ -90,3 +93,37 @@ def unused_components(nlp: Any, needed: Sequence[str]) -> list[str]:
         if name not in needed and not any(listener in needed for listener in listeners):
             unused.append(name)
     return unused
+
+
+def parse_components(nlp: Any) -> list[str]:
+    """The components of the parse the stance stage reads, which the segment stage runs
+    once: all but the entity recogniser (``ner`` has its own embedding layer).
+
+    >>> parse_components(load_nlp())
+    ['tok2vec', 'tagger', 'parser', 'attribute_ruler', 'lemmatizer']
+    """
+    return [name for name in nlp.pipe_names if name != "ner"]
+
+
+def pack_docs(docs: Iterable[Any]) -> str:
+    """The parse (:data:`PARSE_ATTRS`) of spaCy ``docs`` as text for a JSON record: a
+    ``DocBin``, base64 (about twice the characters of the text it parses).
+
+    >>> nlp = load_nlp()
+    >>> with nlp.memory_zone():
+    ...     [(t.text, t.dep_, t.lemma_) for t in unpack_docs(pack_docs(nlp.pipe(["The army fell."])), nlp.vocab)[0]]
+    [('The', 'det', 'the'), ('army', 'nsubj', 'army'), ('fell', 'ROOT', 'fall'), ('.', 'punct', '.')]
+    """
+    from spacy.tokens import DocBin
+
+    return base64.b64encode(DocBin(attrs=list(PARSE_ATTRS), docs=docs).to_bytes()).decode("ascii")
+
+
+def unpack_docs(packed: str, vocab: Any) -> list[Any]:
+    """The docs :func:`pack_docs` packed. Only inside ``nlp.memory_zone()``: the strings they
+    add to ``vocab`` (words, lemmas) are freed at its end, as those of ``nlp.pipe`` are."""
+    from spacy.tokens import DocBin
+
+    if not vocab.in_memory_zone:
+        raise RuntimeError("unpack_docs outside nlp.memory_zone(): the strings it adds would never be freed")
+    return list(DocBin().from_bytes(base64.b64decode(packed)).get_docs(vocab))

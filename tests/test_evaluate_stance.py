@@ -78,6 +78,7 @@ def test_other_annotations_score_the_configured_classifier_and_threshold(small_g
     assert mentions["annotated"] == 20 and mentions["found"] >= 20 and mentions["recall"] == 1.0
     assert mentions["precision"] == pytest.approx(20 / mentions["found"])
     assert set(report["methods"]) == {"stance.rules.v1", "stance.trained.v1 (classifier.json as configured)"}
+    assert report["context"]["pairs_alone"] < 20  # most sentences parsed in their paragraph
     for method in report["methods"].values():
         assert 0.0 <= method["f_avg"] <= 1.0 and 0.0 <= method["accuracy"] <= 1.0
         assert sum(t["pairs"] for t in method["per_target"].values()) == 20
@@ -114,6 +115,8 @@ def test_training_writes_the_configured_classifier_then_evaluation_cross_validat
     assert loaded.scores({"attached_negative": -3.0})[0] > loaded.scores({"attached_negative": 0.0})[0]
     report = evaluate_stance(config, small_gold)
     assert set(report["methods"]) == {"stance.rules.v1", "stance.trained.v1 (leave-one-document-out)"}
+    assert report["context"] == {"sentences": 13, "alone": 13, "pairs_alone": 20}  # no raw folder beside the config
+    assert "13 of 13 sentences (20 pairs) were found in no paragraph" in format_stance_report(report)
 
 
 def test_agreement_of_two_annotators(tmp_path: Path) -> None:
@@ -186,37 +189,43 @@ def test_features_tell_who_says_from_what_is_said() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.issue(13)
 def test_the_stance_stage_gives_the_records_evaluation_scores() -> None:
     """What `evaluate stance` measures is what the pipeline publishes: the same label and
-    evidence for each annotated pair the stage finds. Each document's annotated sentences go
-    through the stages as one text, as evaluation reads them (a sentence the segmenter splits
-    or joins is left out)."""
+    evidence for each annotated pair the stage finds, each sentence parsed within its
+    paragraph. Each document's texts that evaluation parses (the paragraphs of its annotated
+    sentences, then the sentences found in none) go through the stages as one document, so
+    that the entities stage sees what evaluation's entity finding sees; the stance stage reads
+    the segment stage's parse, or parses the paragraphs itself, with the same records."""
     from bolcorpus.config import NlpConfig
     from bolcorpus.document import Document
-    from bolcorpus.evaluate.stance import _predict, load_pairs, load_setup
+    from bolcorpus.evaluate.stance import _predict, load_pairs, load_setup, sentence_contexts
+    from bolcorpus.stages.base import replace
     from bolcorpus.stages.entities import Entities
     from bolcorpus.stages.segment import Segment
     from bolcorpus.stages.stance import StanceStage
 
     setup = load_setup(ROOT / "configs" / "default.toml")
-    pairs = load_pairs(ROOT / "benchmarks" / "stance" / "dev.jsonl", setup)
+    gold = ROOT / "benchmarks" / "stance" / "dev.jsonl"
+    pairs = load_pairs(gold, setup)
     method = StanceStage(setup.stance, NlpConfig())
-    measured = {(p.sent.text, p.target): (r.label, r.evidence) for p, r in zip(pairs, _predict(method.method.predict,
-                                                                                                 pairs))}
-    sentences: dict[str, list[str]] = {}
-    for p in pairs:
-        if p.sent.text not in sentences.setdefault(p.doc, []):
-            sentences[p.doc].append(p.sent.text)
+    measured = {(p.doc, p.sent.text, p.target): (r.label, r.evidence)
+                for p, r in zip(pairs, _predict(method.method.predict, pairs))}
+    keys = list(dict.fromkeys((row["doc"], row["text"]) for row in read_annotations(gold)))
+    contexts, _ = sentence_contexts(keys, setup.paragraphs({doc for doc, _ in keys}))
     docs = [Document(id=doc, source_file=doc, raw_text=text, text=text)
-            for doc, text in ((doc, "\n\n".join(texts)) for doc, texts in sentences.items())]
-    stages = (Segment(Segment.Config(), NlpConfig()), Entities(Entities.Config(kb=setup.kb), NlpConfig()), method)
-    for stage in stages:
+            for doc, text in ((doc, "\n\n".join(texts)) for doc, texts in contexts.items())]
+    for stage in (Segment(Segment.Config(), NlpConfig()), Entities(Entities.Config(kb=setup.kb), NlpConfig())):
         docs = list(stage.run(docs))
-    published = {(d.text[d.sentences[s.sentence].start : d.sentences[s.sentence].end], s.target): (s.label, s.evidence)
-                 for d in docs for s in d.stance if not s.holder}
-    shared = published.keys() & measured.keys()
-    assert len(shared) >= 600
-    assert {k: published[k] for k in shared} == {k: measured[k] for k in shared}
+    assert all(d.parse for d in docs)
+    published = list(method.run(docs))
+    assert published == list(method.run([replace(d, parse="") for d in docs]))  # no parse kept: parsed the same
+    records = {(d.id, d.text[d.sentences[s.sentence].start : d.sentences[s.sentence].end], s.target):
+               (s.label, s.evidence) for d in published for s in d.stance if not s.holder}
+    shared = records.keys() & measured.keys()
+    in_paragraph = {(p.doc, p.sent.text, p.target) for p in pairs if p.in_paragraph}
+    assert len(shared) >= 600 and len(shared & in_paragraph) >= 550
+    assert {k: records[k] for k in shared} == {k: measured[k] for k in shared}
 
 
 @pytest.mark.slow

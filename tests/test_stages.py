@@ -226,6 +226,24 @@ def test_trained_stance_method_runs_with_the_shipped_classifier() -> None:
     assert labels[(1, "WORKERS")] == ("FAVOR", ["heroic", "defended"])
 
 
+@pytest.mark.slow
+@pytest.mark.issue(13)
+def test_stance_reads_the_segment_stages_parse_or_parses_the_paragraphs_the_same() -> None:
+    stage = StanceStage(StanceStage.Config(targets=CONFIGS / "stance" / "targets.yml",
+                                           lexicon=CONFIGS / "stance" / "lexicon.tsv",
+                                           classifier=CONFIGS / "stance" / "classifier.json"), NlpConfig())
+    text = ("The workers had no illusions. It was this army that turned against them, and the generals "
+            "betrayed the revolution.\n\nThe heroic miners defended it. The army savagely repressed the miners.")
+    (segmented,) = Segment(Segment.Config(), NlpConfig()).run([doc(text)])
+    assert segmented.parse and "parse" in segmented.to_dict()
+    (kept,) = stage.run([segmented])
+    (parsed_here,) = stage.run([replace(segmented, parse="")])  # an older cache: no parse kept
+    assert kept == parsed_here and len(kept.stance) >= 4
+    assert kept.parse == "" and "parse" not in kept.to_dict()  # never published
+    # the target sentences of both paragraphs, cut from their paragraph's parse
+    assert {(s.sentence, s.target) for s in kept.stance if not s.holder} >= {(1, "MILITARY"), (2, "WORKERS")}
+
+
 @pytest.mark.parametrize(("text", "mentioned"), [
     ("It was this army that turned against them.", {"MILITARY": ["army"]}),
     ("That same army and its generals had murdered Che Guevara.", {"MILITARY": ["army"]}),

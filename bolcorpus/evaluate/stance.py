@@ -6,6 +6,9 @@ classifier). The rule method is scored on every pair. The trained method is scor
 leave-one-document-out cross-validation on the annotations its classifier was trained
 on (trained on the other documents, scored on each), so that no figure comes from a model
 that saw the pair; on any other annotations, the configured classifier is scored as it is.
+Each annotated sentence is parsed within its paragraph, as the stage parses it: the
+paragraph of its document (``raw/<doc>``, ingested and repaired with the config) that holds
+it; a sentence found in no paragraph is parsed alone, and the report counts those.
 Two annotators' files of the same pairs are compared by :func:`compare_annotations`.
 
 >>> f_avg(["FAVOR", "AGAINST", "NONE"], ["FAVOR", "NONE", "NONE"])
@@ -21,15 +24,19 @@ from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
-from bolcorpus.config import load_config
+from bolcorpus.config import NlpConfig, load_config
 from bolcorpus.errors import ConfigError
 from bolcorpus.evaluate.intervals import bootstrap_interval, f1_of, format_interval
+from bolcorpus.repair import RepairConfig
 from bolcorpus.stages.entities import Entities
-from bolcorpus.stages.stance import StanceStage
+from bolcorpus.stages.ingest import Ingest
+from bolcorpus.stages.repair import Repair
+from bolcorpus.stages.segment import paragraph_spans
+from bolcorpus.stages.stance import StanceStage, cut_sentence
 from bolcorpus.stance import LABELS, StanceRecord
 from bolcorpus.stance.features import pair_features
 from bolcorpus.stance.lexicon import load_lexicon
@@ -44,26 +51,42 @@ DEFAULT_C = 0.1  # where there is a single training document to cross-validate o
 
 @dataclass(frozen=True)
 class Setup:
-    """What the stance stage of a config uses: its ``[stance]`` table and knowledge base."""
+    """What the stance stage of a config uses: its ``[stance]`` table and knowledge base, and
+    how its documents are made (the ``[run]`` raw folder, ``[ingest]`` and ``[repair]``)."""
 
     stance: StanceStage.Config
     kb: Path
     targets: dict[str, Target]
+    raw: Path
+    ingest: Ingest.Config
+    repair: RepairConfig
 
     def rules(self) -> RuleMethod:
         lexicon = load_lexicon(self.stance.lexicon)
         return RuleMethod(lexicon, threshold=self.stance.threshold, clause_weight=self.stance.clause_weight)
 
+    def paragraphs(self, names: Collection[str]) -> dict[str, list[str]]:
+        """The paragraphs of each named file of the raw folder, as the pipeline makes them
+        (ingested, repaired, cut by :func:`~bolcorpus.stages.segment.paragraph_spans`); a name
+        with no file there is left out."""
+        files, _, _ = Ingest.inputs(self.raw, self.ingest)
+        ingest, repair = Ingest(self.ingest, NlpConfig()), Repair(self.repair, NlpConfig())
+        docs = repair.run(ingest.run(f for f in files if f.path.name in names))
+        return {d.source_file: [d.text[start:end] for start, end in paragraph_spans(d.text)] for d in docs}
+
 
 def load_setup(config: Path, *, training: bool = False) -> Setup:
     """The ``[entities]`` and ``[stance]`` tables of ``config`` (the classifier need not
     exist when ``training``: training writes it)."""
-    settings = load_config(config, stages=("entities", "stance"), check=False)
-    stance, entities = settings.stage_configs["stance"], settings.stage_configs["entities"]
+    settings = load_config(config, stages=("ingest", "repair", "entities", "stance"), check=False)
+    configs = settings.stage_configs
+    stance, entities, ingest, repair = configs["stance"], configs["entities"], configs["ingest"], configs["repair"]
     assert isinstance(stance, StanceStage.Config) and isinstance(entities, Entities.Config)
+    assert isinstance(ingest, Ingest.Config) and isinstance(repair, RepairConfig)
     Entities.check_config(entities, config)
+    Repair.check_config(repair, config)
     StanceStage.check_config(stance.model_copy(update={"method": "stance.rules.v1"}) if training else stance, config)
-    return Setup(stance, entities.kb, load_targets(stance.targets))
+    return Setup(stance, entities.kb, load_targets(stance.targets), settings.run.raw, ingest, repair)
 
 
 @dataclass(frozen=True)
@@ -80,6 +103,17 @@ class Pair:
     evidence: list[str]  # the annotated words that carry the stance
     reported: list[tuple[str, str]]  # (holder, label) of stances toward the target the sentence reports
     found: bool  # the stage finds this mention (else the annotated span stands in)
+    in_paragraph: bool = True  # parsed within its paragraph (else alone: found in no paragraph of its document)
+
+
+class Place(NamedTuple):
+    """Where an annotated sentence is parsed: the number of the text (of its document's
+    :func:`sentence_contexts`) and its offset there; ``in_paragraph`` is False where the text
+    is the sentence alone."""
+
+    text: int
+    offset: int
+    in_paragraph: bool
 
 
 def read_annotations(path: Path, required: Sequence[str] = REQUIRED) -> list[dict[str, Any]]:
@@ -110,9 +144,54 @@ def read_annotations(path: Path, required: Sequence[str] = REQUIRED) -> list[dic
     return rows
 
 
+def locate(sentence: str, paragraphs: Sequence[str]) -> tuple[int, int] | None:
+    """The number of the first of ``paragraphs`` that holds ``sentence`` as whole words, and
+    its offset there.
+
+    >>> locate("Torres fell.", ["Torres fell.gun", "Then Torres fell. Banzer rose."])
+    (1, 5)
+    >>> locate("orres fell.", ["Torres fell."]) is None
+    True
+    """
+    pattern = re.compile(rf"(?<!\w){re.escape(sentence)}(?!\w)")
+    for number, paragraph in enumerate(paragraphs):
+        if m := pattern.search(paragraph):
+            return number, m.start()
+    return None
+
+
+def sentence_contexts(sentences: Sequence[tuple[str, str]], paragraphs: dict[str, list[str]]
+                      ) -> tuple[dict[str, list[str]], dict[tuple[str, str], Place]]:
+    """The texts to parse for the ``(document, sentence)`` pairs: per document, the paragraphs
+    that hold one of its sentences, in order, then its sentences found in none; and where
+    each sentence is in them.
+
+    >>> sentences = [("d", "Two."), ("d", "Lost."), ("d", "One.")]
+    >>> texts, places = sentence_contexts(sentences, {"d": ["One. Two.", "Three."]})
+    >>> texts
+    {'d': ['One. Two.', 'Lost.']}
+    >>> places[("d", "Two.")], places[("d", "Lost.")]
+    (Place(text=0, offset=5, in_paragraph=True), Place(text=1, offset=0, in_paragraph=False))
+    """
+    found = {key: locate(key[1], paragraphs.get(key[0], [])) for key in sentences}
+    texts: dict[str, list[str]] = {}
+    places: dict[tuple[str, str], Place] = {}
+    for doc in dict.fromkeys(doc for doc, _ in sentences):
+        numbers = sorted({at[0] for (d, _), at in found.items() if d == doc and at is not None})
+        texts[doc] = [paragraphs[doc][n] for n in numbers]
+        for (d, sentence), at in found.items():
+            if d == doc and at is not None:
+                places[(d, sentence)] = Place(numbers.index(at[0]), at[1], True)
+        for (d, sentence), at in found.items():
+            if d == doc and at is None:
+                places[(d, sentence)] = Place(len(texts[doc]), 0, False)
+                texts[doc].append(sentence)
+    return texts, places
+
+
 def load_pairs(path: Path, setup: Setup) -> list[Pair]:
-    """The pairs of an annotation file, parsed with the domain pipeline; mentions found as
-    the stage finds them.
+    """The pairs of an annotation file, each sentence parsed within its paragraph with the
+    domain pipeline (:func:`sentence_contexts`); mentions found as the stage finds them.
 
     Where the stage would miss the annotated mention, the annotated span is used, so that
     the stance method, not mention finding, is measured.
@@ -128,32 +207,40 @@ def load_pairs(path: Path, setup: Setup) -> list[Pair]:
     if unknown:
         raise ConfigError(f"{path}: targets {', '.join(unknown)} are not in {setup.stance.targets}; add them there")
     nlp = load_domain_nlp(setup.kb)
-    document: dict[str, str] = {}  # each sentence's (first) document, in order
-    for row in rows:
-        document.setdefault(row["text"], row["doc"])
-    texts = list(document)
-    parsed = dict(zip(texts, nlp.pipe(texts, disable=["ner", *DOMAIN_COMPONENTS])))  # the parse; entities below
-    # The entities the stage gives the sentence, found with its document's other sentences around it (a
-    # one-word surname links only beside another name of the subject); set as stance_stage._set_entities does.
-    found_in_documents = in_documents(spacy_predictor(nlp), [document[text] for text in texts])(texts)
-    linked = {text: [(m.start, m.end, m.entity_id, m.label) for m in found]
-              for text, found in zip(texts, found_in_documents)}
-    for text, doc in parsed.items():
-        spans = [doc.char_span(start, end, label=label, kb_id=eid or "", alignment_mode="expand")
-                 for start, end, eid, label in linked[text]]
-        doc.ents = filter_spans([span for span in spans if span is not None])
-    mentions = {text: mention_spans(doc, find_mentions(text, [e[:3] for e in linked[text]], targets))
-                for text, doc in parsed.items()}
+    keys = list(dict.fromkeys((row["doc"], row["text"]) for row in rows))
+    contexts, places = sentence_contexts(keys, setup.paragraphs({doc for doc, _ in keys}))
+    first: dict[str, int] = {}  # the number of each document's first text among all texts
+    texts: list[str] = []
+    for doc, doc_texts in contexts.items():
+        first[doc] = len(texts)
+        texts += doc_texts
+    documents = [doc for doc, doc_texts in contexts.items() for _ in doc_texts]
+    parsed = list(nlp.pipe(texts, disable=["ner", *DOMAIN_COMPONENTS]))  # the parse; entities below
+    # The entities the stage gives the sentence, found with its document's other texts around it (a one-word
+    # surname links only beside another name of the subject); set as stance_stage._set_entities does.
+    found_in_documents = in_documents(spacy_predictor(nlp), documents)(texts)
+    sents, mentions = {}, {}
+    for (doc, text), place in places.items():
+        i, start, end = first[doc] + place.text, place.offset, place.offset + len(text)
+        sent = cut_sentence(parsed[i], start, end)
+        linked = [(m.start - start, m.end - start, m.entity_id, m.label) for m in found_in_documents[i]
+                  if start <= m.start and m.end <= end]
+        spans = [sent.char_span(s, e, label=label, kb_id=eid or "", alignment_mode="expand")
+                 for s, e, eid, label in linked]
+        sent.ents = filter_spans([span for span in spans if span is not None])
+        sents[doc, text] = sent
+        mentions[doc, text] = mention_spans(sent, find_mentions(text, [e[:3] for e in linked], targets))
     pairs = []
     for row in rows:
-        doc, found = parsed[row["text"]], mentions[row["text"]]
-        spans = found.get(row["target"]) or [doc.char_span(*_annotated(doc.text, row["mention"]),
-                                                           alignment_mode="expand")]
+        key = (row["doc"], row["text"])
+        sent, found = sents[key], mentions[key]
+        spans = found.get(row["target"]) or [sent.char_span(*_annotated(sent.text, row["mention"]),
+                                                            alignment_mode="expand")]
         others = {t: s for t, s in found.items() if t != row["target"]}
         evidence = list(row.get("evidence") or [])
         reported = [(r["holder"], r["label"]) for r in row.get("reported") or []]
-        pairs.append(Pair(row["id"], row["doc"], row["target"], row["label"], doc[:], spans, others, evidence,
-                          reported, row["target"] in found))
+        pairs.append(Pair(row["id"], row["doc"], row["target"], row["label"], sent[:], spans, others, evidence,
+                          reported, row["target"] in found, places[key].in_paragraph))
     return pairs
 
 
@@ -199,6 +286,14 @@ def mention_overlap(pairs: Sequence[Pair]) -> dict[str, float]:
             "recall": both / len(annotated)}
 
 
+def parsed_alone(pairs: Sequence[Pair]) -> dict[str, int]:
+    """How many annotated sentences (and pairs) were found in no paragraph of their document
+    and parsed alone."""
+    sentences = {(p.doc, p.sent.text): p.in_paragraph for p in pairs}
+    return {"sentences": len(sentences), "alone": sum(not inside for inside in sentences.values()),
+            "pairs_alone": sum(not p.in_paragraph for p in pairs)}
+
+
 def evaluate_stance(config: Path, gold: Path, *, c: float | None = None) -> dict[str, Any]:
     """Per-target and overall F_avg and accuracy of both methods on the pairs of ``gold``
     (``c``: the classifier's C in cross-validation; None chooses it inside each fold's training
@@ -217,7 +312,7 @@ def evaluate_stance(config: Path, gold: Path, *, c: float | None = None) -> dict
     gold_labels = [p.label for p in pairs]
     reported = reported_overlap(pairs, rules, set(setup.targets))
     report: dict[str, Any] = {"pairs": len(pairs), "gold": str(gold), "mentions": mention_overlap(pairs),
-                              "reported": reported, "methods": {}}
+                              "reported": reported, "context": parsed_alone(pairs), "methods": {}}
     for name, records in results.items():
         predicted = [r.label for r in records]
         per_target = {}
@@ -293,7 +388,8 @@ def train_classifier(config: Path, gold: Path, *, c: float | None = None) -> tup
     model, c = train_model(setup.rules(), pairs, c=c)
     out = setup.stance.classifier
     sha256 = hashlib.sha256(gold.read_bytes()).hexdigest()
-    model.save(out, trained_on=gold.name, sha256=sha256, pairs=len(pairs), c=c)
+    model.save(out, trained_on=gold.name, sha256=sha256, pairs=len(pairs), c=c,
+               parsed_alone=parsed_alone(pairs)["alone"])
     return model, out
 
 
@@ -328,6 +424,10 @@ def format_stance_report(report: dict[str, Any]) -> str:
     lines += ["", f"Reported stances (a target's stance toward another, `holder`; the same in both methods): "
               f"{r['found']} found, {r['annotated']} annotated; "
               f"precision {r['precision']:.3f}, recall {r['recall']:.3f}."]
+    context = report["context"]
+    lines += ["", f"Each sentence is parsed within its paragraph of the repaired document, as the stage parses it; "
+              f"{context['alone']} of {context['sentences']} sentences ({context['pairs_alone']} pairs) were found "
+              "in no paragraph and were parsed alone."]
     mentions = report["mentions"]
     lines += ["", f"Mentions the stage finds in the annotated sentences: {mentions['found']}, against "
               f"{mentions['annotated']} annotated pairs; precision {mentions['precision']:.3f}, recall "

@@ -1,4 +1,9 @@
-"""Segment: paragraphs (blank-line separated) and spaCy sentences, as offsets into ``text``."""
+"""Segment: paragraphs (blank-line separated) and spaCy sentences, as offsets into ``text``.
+
+The paragraphs are parsed with every component but ``ner`` (tagger and lemmatizer too), and
+the parse is kept in the document (``parse``) for the stance stage, which reads it instead of
+parsing the sentences again.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from pydantic import Field
 
 from bolcorpus.config import StageConfig
 from bolcorpus.document import Document, Sentence
-from bolcorpus.nlp import load_nlp, pipe_spans, resolve_model
+from bolcorpus.nlp import load_nlp, pack_docs, parse_components, pipe_spans, resolve_model
 from bolcorpus.stages.base import Stage, replace
 
 PARAGRAPH_RE = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]*)*")
@@ -34,10 +39,10 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
 
 
 class Segment(Stage):
-    """Split each document into paragraphs and sentences with the spaCy parser."""
+    """Split each document into paragraphs and sentences with the spaCy parser; keep the parse."""
 
     name = "segment"
-    version = 1
+    version = 2
     code = (*Stage.code, "bolcorpus.nlp")
 
     class Config(StageConfig):
@@ -54,7 +59,8 @@ class Segment(Stage):
         nlp = load_nlp(self.nlp_config.model)
         docs = (replace(doc, paragraphs=paragraph_spans(doc.text)) for doc in items)
         batch_size = self.nlp_config.batch_size
-        for doc, parsed in pipe_spans(nlp, docs, attrgetter("paragraphs"), batch_size=batch_size, only=["parser"]):
+        for doc, parsed in pipe_spans(nlp, docs, attrgetter("paragraphs"), batch_size=batch_size,
+                                      only=parse_components(nlp)):
             sentences: list[Sentence] = []
             for index, ((para_start, _), spacy_doc) in enumerate(zip(doc.paragraphs, parsed)):
                 for sent in spacy_doc.sents:
@@ -67,4 +73,4 @@ class Segment(Stage):
                     elif end > start:
                         sentences.append(Sentence(start, end, index))
             self.stats["sentences"] += len(sentences)
-            yield replace(doc, sentences=sentences)
+            yield replace(doc, sentences=sentences, parse=pack_docs(parsed))

@@ -5,6 +5,10 @@ found by the entities stage, or one of its ``aliases``), the configured method
 (:mod:`bolcorpus.stance.rules` or :mod:`bolcorpus.stance.trained`) gives one record per
 target, plus records of stances the sentence reports of other actors (``holder``).
 Each document's metadata gets ``stance_profile``: the author's labels counted per target.
+
+A sentence is parsed within its paragraph: it is cut from the parse of the paragraph the
+segment stage kept (``Document.parse``, dropped here: it is not published), or, where there
+is none, from this stage's own parse of the paragraph with the same components.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from pydantic import Field
 from bolcorpus.config import StageConfig
 from bolcorpus.document import Document, Entity, Stance
 from bolcorpus.errors import ConfigError
-from bolcorpus.nlp import load_nlp, pipe_spans, resolve_model
+from bolcorpus.nlp import load_nlp, parse_components, pipe_spans, resolve_model, unpack_docs
 from bolcorpus.stages.base import Stage, replace
 from bolcorpus.stance.lexicon import load_lexicon
 from bolcorpus.stance.rules import RuleMethod
@@ -32,7 +36,7 @@ class StanceStage(Stage):
     """Attach stance records to the sentences that mention a target."""
 
     name = "stance"
-    version = 2
+    version = 3
     code = (*Stage.code, "bolcorpus.nlp", "bolcorpus.stance")
 
     class Config(StageConfig):
@@ -84,16 +88,25 @@ class StanceStage(Stage):
         nlp = load_nlp(self.nlp_config.model)
         found: dict[str, list[tuple[int, dict[str, list[tuple[int, int]]]]]] = {}
 
-        def target_sentences(doc: Document) -> list[tuple[int, int]]:
+        def target_sentences(doc: Document) -> list[tuple[int, dict[str, list[tuple[int, int]]]]]:
             if doc.id not in found:
                 found[doc.id] = [(i, m) for i, s in enumerate(doc.sentences) if (m := self._mentions(doc, i))]
-            return [(doc.sentences[i].start, doc.sentences[i].end) for i, _ in found[doc.id]]
+            return found[doc.id]
+
+        def unparsed(doc: Document) -> list[tuple[int, int]]:
+            """The paragraphs to parse here: those with a target sentence, where the segment
+            stage kept no parse (an older cache)."""
+            paragraphs = _paragraphs(doc, target_sentences(doc))
+            return [] if doc.parse else [doc.paragraphs[p] for p in paragraphs]
 
         batch_size = self.nlp_config.batch_size
-        for doc, parsed in pipe_spans(nlp, items, target_sentences, batch_size=batch_size,
-                                      only=[n for n in nlp.pipe_names if n != "ner"]):
+        for doc, parsed in pipe_spans(nlp, items, unparsed, batch_size=batch_size, only=parse_components(nlp)):
+            targets = found.pop(doc.id)
+            paragraphs = (dict(enumerate(unpack_docs(doc.parse, nlp.vocab))) if doc.parse and targets
+                          else dict(zip(_paragraphs(doc, targets), parsed)))
             records = []
-            for (index, mentions), spacy_doc in zip(found.pop(doc.id), parsed):
+            for index, mentions in targets:
+                spacy_doc = _sentence_doc(doc, index, paragraphs[doc.sentences[index].paragraph])
                 _set_entities(spacy_doc, doc, index)
                 for found_record in self.method.predict(spacy_doc[:], mention_spans(spacy_doc, mentions)):
                     target, label, score, evidence, holder = found_record
@@ -104,13 +117,36 @@ class StanceStage(Stage):
                 if not r.holder:
                     profile.setdefault(r.target, Counter())[r.label] += 1
             meta = {**doc.meta, "stance_profile": {t: dict(c) for t, c in sorted(profile.items())}}
-            yield replace(doc, stance=records, meta=meta)
+            yield replace(doc, stance=records, meta=meta, parse="")
 
     def _mentions(self, doc: Document, index: int) -> dict[str, list[tuple[int, int]]]:
         """Target mentions in sentence ``index``, as offsets within the sentence."""
         s = doc.sentences[index]
         entities = [(start, end, e.entity_id) for start, end, e in _sentence_entities(doc, index)]
         return find_mentions(doc.text[s.start : s.end], entities, self.targets)
+
+
+def _paragraphs(doc: Document, targets: list[tuple[int, Any]]) -> list[int]:
+    """The paragraphs of the target sentences, in order."""
+    return sorted({doc.sentences[index].paragraph for index, _ in targets})
+
+
+def cut_sentence(paragraph: Any, start: int, end: int) -> Any:
+    """Characters ``start:end`` of a parsed ``paragraph`` (the tokens they touch) as a spaCy
+    ``Doc`` of their own: a sentence parsed in its context, its heads kept within it.
+
+    >>> from bolcorpus.nlp import load_nlp
+    >>> [t.dep_ for t in cut_sentence(load_nlp()("Torres fell. The army ruled."), 13, 28)]
+    ['det', 'nsubj', 'ROOT', 'punct']
+    """
+    return paragraph.char_span(start, end, alignment_mode="expand").as_doc()
+
+
+def _sentence_doc(doc: Document, index: int, paragraph: Any) -> Any:
+    """Sentence ``index`` cut from its parsed ``paragraph``."""
+    s = doc.sentences[index]
+    start = doc.paragraphs[s.paragraph][0]
+    return cut_sentence(paragraph, s.start - start, s.end - start)
 
 
 def _sentence_entities(doc: Document, index: int) -> list[tuple[int, int, Entity]]:
