@@ -44,13 +44,13 @@ NOUN_ZIPF = 3.0
 NAME_LABELS = frozenset({"PERSON", "NORP", "ORG", "GPE", "LOC", "EVENT", "FAC", "LAW", "WORK_OF_ART", "PRODUCT"})
 
 
-def in_longer_name(span: Span, entities: Iterable[Span], named: Container[int] = ()) -> bool:
+def in_longer_name(span: Span, entities: Iterable[Span], named: Container[int] = (), text: str | None = None) -> bool:
     """Whether a one-word nationality is a word of a longer name the model found — a place,
     organisation, event or work whose other words are capitalised and not knowledge-base
     names: "[British] Columbia", "the Roman [Catholic] Church", "the [Chinese] Chamber of
     Commerce"; not "the [British] TUC" (a name of its own beside it), nor before a common
     noun or a doctrine ("[Bolivian] Society" where the text writes "society", "[Bolivian]
-    Trotskyism").
+    Trotskyism"). ``text`` is the document's, as for :func:`is_common_noun`.
 
     >>> import spacy
     >>> doc = spacy.blank("en")("British Columbia and the British TUC, Bolivian Trotskyism")
@@ -61,12 +61,13 @@ def in_longer_name(span: Span, entities: Iterable[Span], named: Container[int] =
     if len(span) != 1 or span.label_ != "NORP":
         return False
     for ent in entities:
+        if ent.label_ not in LONGER_NAME_LABELS or not ent.start <= span.start < ent.end:
+            continue
         others = [t for t in ent if t.i != span.start]
         rest = Span(ent.doc, span.end, ent.end, ent.label_) if span.end < ent.end else Span(
             ent.doc, ent.start, span.start, ent.label_)
-        if (ent.label_ in LONGER_NAME_LABELS and ent.start <= span.start < ent.end and others
-                and all(t.i not in named and (t.is_title or t.is_upper or t.is_stop) for t in others)
-                and any(t.is_title or t.is_upper for t in others) and not is_common_noun(rest)):
+        if (others and all(t.i not in named and (t.is_title or t.is_upper or t.is_stop) for t in others)
+                and any(t.is_title or t.is_upper for t in others) and not is_common_noun(rest, text)):
             return True
     return False
 

@@ -141,8 +141,9 @@ def kb_names_filter(entities: Iterable[Span], spans: Iterable[Span]) -> list[Spa
 
     spans, entities = list(spans), list(entities)
     named = {i for s in spans for i in range(s.start, s.end)}
+    text = spans[0].doc.text if spans else ""  # read once: spaCy rebuilds it on every read
     return prioritize_new_ents_filter(entities, [s for s in spans if not (
-        is_name_part(s, named) or is_fragment(s) or in_longer_name(s, entities, named))])
+        is_name_part(s, named) or is_fragment(s) or in_longer_name(s, entities, named, text))])
 
 
 class KBLinker:
