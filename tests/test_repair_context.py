@@ -214,6 +214,14 @@ def test_a_hyphen_inside_one_garbled_word_goes_but_compounds_and_hyphenations_st
     assert "co-opting" in fixed and "cal-culation" in fixed and "left-wing" in fixed
 
 
+def test_a_junk_character_is_read_as_a_letter_in_a_split_and_in_a_name() -> None:
+    damaged = DAMAGED + " Tho Government of ther~dical Colonel sat in P~z, whero tho army had root~din tho city."
+    configs = ROOT / "configs"
+    domain = Lexicon.from_files([configs / "lexicons" / "domain.txt", configs / "kb" / "entities.yml"])
+    fixed = apply_rule(partial(correct_in_context, lexicon=domain, channel=CHANNEL), damaged)
+    assert "of the radical Colonel" in fixed and "in Paz, where" in fixed and "had rooted in the city" in fixed
+
+
 def test_a_colon_at_a_word_edge_is_read_as_a_letter_only_where_the_word_fits_worse() -> None:
     # The channel's r→":" (the hand table's) in a damaged text; a colon that is
     # punctuation stays, as does a lone letter's ("N: which").

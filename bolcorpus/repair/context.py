@@ -56,6 +56,7 @@ from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
 from itertools import chain
+from string import ascii_lowercase
 from typing import Any, NamedTuple
 
 from rapidfuzz import process
@@ -112,6 +113,7 @@ SPLIT_PART_ZIPF = 3.0  # each part of a split is at least this common
 SHORT_PART = 3  # a split with a part this short is no lost hyphen ("persentence")
 COMMON_PART_ZIPF = 5.6  # nor one with a part this common ("consideredagainst")
 SPLIT_COST = 1.0  # log10: a missing space costs about as much as a cheap confusion
+JUNK_SPLIT_COST = 1.0  # log10: and a junk character read as a letter beside it ("ther~dical") as much again
 NAME_LOGP = -8.0  # a capitalised string no list knows is most likely a name ("Levelt")
 MAX_CHANNEL_COST = 6.0  # candidates costlier than this are not considered
 COLON_LOGP = -2.0  # log10: a colon between a word and a lower-case one, where OCR may have made it of a letter
@@ -226,8 +228,10 @@ def decide(
             score = model.logp(cand.strip(":"), left, right) + log_error - cost + (COLON_LOGP if ":" in cand else 0.0)
             if score > best_score:
                 best, best_score = cand, score
+        junk = JUNK_SPLIT_COST if any(ch in JUNK_CHARS for ch in lower) else 0.0
         for a, b in splits:
-            score = (model.logp(a, left) + model.logp(b, None, right) + model.pmi(a, b) + log_error - SPLIT_COST)
+            score = (model.logp(a, left) + model.logp(b, None, right) + model.pmi(a, b) + log_error - SPLIT_COST
+                     - junk)
             if _spaced(a, b, model) and score > best_score:
                 best, best_score = f"{a} {b}", score
         if best != word:
@@ -386,13 +390,19 @@ def _scored(lower: str, found: set[str], lexicon: Lexicon, channel: Channel) -> 
 
 
 def _splits(lower: str, lexicon: Lexicon) -> tuple[tuple[str, str], ...]:
-    """Ways to cut a run-together token into two known words ("persentence" → "per sentence")."""
+    """Ways to cut a run-together token into two known words ("persentence" → "per sentence"),
+    its one junk character read as any letter ("ther~dical" → "the radical")."""
     if len(lower) < 5:
         return ()
+    junk = [i for i, ch in enumerate(lower) if ch in JUNK_CHARS]
+    if len(junk) > 1:
+        return ()
+    readings = [lower] if not junk else [lower[: junk[0]] + c + lower[junk[0] + 1 :] for c in ascii_lowercase]
     return tuple(
-        (lower[:i], lower[i:])
-        for i in range(1, len(lower))
-        if _split_part(lower[:i], lexicon) and _split_part(lower[i:], lexicon)
+        (reading[:i], reading[i:])
+        for reading in readings
+        for i in range(1, len(reading))
+        if _split_part(reading[:i], lexicon) and _split_part(reading[i:], lexicon)
     )
 
 
@@ -403,14 +413,16 @@ def _split_part(part: str, lexicon: Lexicon) -> bool:
 
 
 def _wordlike(token: str) -> bool:
-    """A word: lower case, capitalised, or a word whose case OCR garbled ("JameB", "thtcknosB").
+    """A word: lower case, capitalised, or a word whose case OCR garbled ("JameB", "thtcknosB");
+    its specks aside ("P~z").
 
     Not an acronym or a name such as "TEXTRACT", "LCTs", "McNeil".
 
-    >>> [_wordlike(t) for t in ("thtcknosB", "FrancUco", "McNeil", "LCTs", "TEXTRACT", "iPhone")]
-    [True, True, False, False, False, False]
+    >>> [_wordlike(t) for t in ("thtcknosB", "FrancUco", "P~z", "McNeil", "LCTs", "TEXTRACT", "iPhone")]
+    [True, True, True, False, False, False, False]
     """
-    if token.islower() or token.istitle():
+    letters = "".join(ch for ch in token if ch.isalpha())
+    if letters.islower() or letters.istitle():
         return True
     return bool(GARBLED_CASE_RE.fullmatch(token)) and not CASED_NAME_RE.fullmatch(token)
 
