@@ -36,7 +36,7 @@ from bolcorpus.stages.entities import Entities
 from bolcorpus.stages.ingest import Ingest
 from bolcorpus.stages.repair import Repair
 from bolcorpus.stages.segment import paragraph_spans
-from bolcorpus.stages.stance import StanceStage, cut_sentence
+from bolcorpus.stages.stance import StanceStage, cut_sentence, set_entities
 from bolcorpus.stance import LABELS, StanceRecord
 from bolcorpus.stance.features import pair_features
 from bolcorpus.stance.lexicon import load_lexicon
@@ -196,8 +196,6 @@ def load_pairs(path: Path, setup: Setup) -> list[Pair]:
     Where the stage would miss the annotated mention, the annotated span is used, so that
     the stance method, not mention finding, is measured.
     """
-    from spacy.util import filter_spans
-
     from bolcorpus.evaluate.entities import in_documents, spacy_predictor
     from bolcorpus.ner import DOMAIN_COMPONENTS, load_domain_nlp
 
@@ -217,7 +215,7 @@ def load_pairs(path: Path, setup: Setup) -> list[Pair]:
     documents = [doc for doc, doc_texts in contexts.items() for _ in doc_texts]
     parsed = list(nlp.pipe(texts, disable=["ner", *DOMAIN_COMPONENTS]))  # the parse; entities below
     # The entities the stage gives the sentence, found with its document's other texts around it (a one-word
-    # surname links only beside another name of the subject); set as stance_stage._set_entities does.
+    # surname links only beside another name of the subject); set as the stage sets them.
     found_in_documents = in_documents(spacy_predictor(nlp), documents)(texts)
     sents, mentions = {}, {}
     for (doc, text), place in places.items():
@@ -225,9 +223,7 @@ def load_pairs(path: Path, setup: Setup) -> list[Pair]:
         sent = cut_sentence(parsed[i], start, end)
         linked = [(m.start - start, m.end - start, m.entity_id, m.label) for m in found_in_documents[i]
                   if start <= m.start and m.end <= end]
-        spans = [sent.char_span(s, e, label=label, kb_id=eid or "", alignment_mode="expand")
-                 for s, e, eid, label in linked]
-        sent.ents = filter_spans([span for span in spans if span is not None])
+        set_entities(sent, [(s, e, label, eid) for s, e, eid, label in linked])
         sents[doc, text] = sent
         mentions[doc, text] = mention_spans(sent, find_mentions(text, [e[:3] for e in linked], targets))
     pairs = []
@@ -486,8 +482,7 @@ def _trained_on(classifier: Path) -> str | None:
 
 
 def _measures(gold: Sequence[str], predicted: Sequence[str]) -> dict[str, Any]:
-    counts = [[g == label and q == label, g != label and q == label, g == label and q != label]
-              for g, q in zip(gold, predicted) for label in ("FAVOR", "AGAINST")]
+    counts = [_counts(g, q, label) for g, q in zip(gold, predicted) for label in ("FAVOR", "AGAINST")]
     rows = np.asarray(counts, dtype=float).reshape(len(gold), 6)  # per pair: tp, fp, fn of FAVOR, then of AGAINST
     return {"f_avg": f_avg(gold, predicted),
             "f_avg_95": bootstrap_interval(rows, lambda c: (f1_of(c[:3]) + f1_of(c[3:])) / 2),
@@ -496,7 +491,6 @@ def _measures(gold: Sequence[str], predicted: Sequence[str]) -> dict[str, Any]:
             "f1_favor_95": bootstrap_interval(rows[:, :3], f1_of),
             "f1_against_95": bootstrap_interval(rows[:, 3:], f1_of),
             "confusion": {f"{p}/{q}": n for (p, q), n in sorted(Counter(zip(gold, predicted)).items())}}
-
 
 
 def _predict(predict: Callable[..., Any], pairs: Sequence[Pair]) -> list[StanceRecord]:
@@ -520,10 +514,13 @@ def _annotated(text: str, mention: str) -> tuple[int, int]:
 
 
 def _f1(gold: Sequence[str], predicted: Sequence[str], label: str) -> float:
-    tp = sum(g == label and q == label for g, q in zip(gold, predicted))
-    fp = sum(g != label and q == label for g, q in zip(gold, predicted))
-    fn = sum(g == label and q != label for g, q in zip(gold, predicted))
-    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+    return f1_of(np.array([_counts(g, q, label) for g, q in zip(gold, predicted)]).reshape(-1, 3).sum(axis=0))
+
+
+def _counts(gold: str, predicted: str, label: str) -> tuple[bool, bool, bool]:
+    """Whether one pair is a true positive, a false positive, a false negative of ``label``."""
+    return (gold == label and predicted == label, gold != label and predicted == label,
+            gold == label and predicted != label)
 
 
 def _accuracy(gold: Sequence[str], predicted: Sequence[str]) -> float:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
@@ -107,7 +107,8 @@ class StanceStage(Stage):
             records = []
             for index, mentions in targets:
                 spacy_doc = _sentence_doc(doc, index, paragraphs[doc.sentences[index].paragraph])
-                _set_entities(spacy_doc, doc, index)
+                set_entities(spacy_doc, [(start, end, e.label, e.entity_id)
+                                         for start, end, e in _sentence_entities(doc, index)])
                 for found_record in self.method.predict(spacy_doc[:], mention_spans(spacy_doc, mentions)):
                     target, label, score, evidence, holder = found_record
                     records.append(Stance(index, target, label, score, evidence, holder))
@@ -155,11 +156,19 @@ def _sentence_entities(doc: Document, index: int) -> list[tuple[int, int, Entity
     return [(e.start - s.start, e.end - s.start, e) for e in doc.entities if s.start <= e.start and e.end <= s.end]
 
 
-def _set_entities(spacy_doc: Any, doc: Document, index: int) -> None:
-    """Give the parsed sentence ``index`` the entities the entities stage found in it, as the
-    stance methods read them (a person's pronouns: :func:`bolcorpus.stance.rules.with_pronouns`)."""
+def set_entities(sentence: Any, entities: Iterable[tuple[int, int, str, str | None]]) -> None:
+    """Give a parsed ``sentence`` the entities ``(start, end, label, entity_id)`` found in it
+    (character offsets within it), as the stance methods read them (a person's pronouns:
+    :func:`bolcorpus.stance.rules.with_pronouns`).
+
+    >>> from bolcorpus.nlp import load_nlp
+    >>> sentence = load_nlp()("Torres fell.")
+    >>> set_entities(sentence, [(0, 6, "PERSON", "juan_jose_torres")])
+    >>> [(e.text, e.label_, e.kb_id_) for e in sentence.ents]
+    [('Torres', 'PERSON', 'juan_jose_torres')]
+    """
     from spacy.util import filter_spans
 
-    spans = [spacy_doc.char_span(start, end, label=e.label, kb_id=e.entity_id or "", alignment_mode="expand")
-             for start, end, e in _sentence_entities(doc, index)]
-    spacy_doc.ents = filter_spans([s for s in spans if s is not None])
+    spans = [sentence.char_span(start, end, label=label, kb_id=entity_id or "", alignment_mode="expand")
+             for start, end, label, entity_id in entities]
+    sentence.ents = filter_spans([s for s in spans if s is not None])
