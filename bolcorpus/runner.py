@@ -25,7 +25,7 @@ import importlib.util
 import json
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -282,20 +282,25 @@ def _complete(step: StagePlan, items: list[Item]) -> tuple[StageReport, list[Ite
                          [w for i in sorted(warnings) for w in warnings[i]])
     summary = {"parts": step.key_parts, "stats": report.stats, "warnings": report.warnings, "shards": len(live),
                "documents": len(items)}
-    documents = ([item.source_file, place[1], place[0], place[2], place[3]]
-                 for item, place in zip(items, found) if place is not None and place[1] is not None)
+    documents = [[item.source_file, place[1], place[0], place[2], place[3]]
+                 for item, place in zip(items, found) if place is not None and place[1] is not None]
     write_jsonl(step.marker, chain([summary], documents))
-    return report, _marked_items(step), live
+    return report, _items(step, documents), live
 
 
 def _marked_items(step: StagePlan) -> list[Item]:
     """The documents a complete stage gave for this input, as the next stage's input."""
-    paths: dict[str, str] = {}  # one string per part, shared by its documents
     lines = read_jsonl(step.marker)
     next(lines)  # the summary
+    return _items(step, lines)
+
+
+def _items(step: StagePlan, documents: Iterable[list[Any]]) -> list[Item]:
+    """Items of the marker's document lines ``[source file, output hash, part, offset, length]``."""
+    paths: dict[str, str] = {}  # one string per part, shared by its documents
     return [Item(source, digest, length, Locator(paths.setdefault(part, str(step.dir / "parts" / f"{part}.jsonl")),
                                                  offset, length))
-            for source, digest, part, offset, length in lines]
+            for source, digest, part, offset, length in documents]
 
 
 def _summary(marker: Path) -> dict[str, Any]:
