@@ -52,6 +52,7 @@ class KnowledgeBase:
                 self._ambiguous.setdefault(_fold(form), set()).add(entity.id)
             for form in entity.domain_aliases:
                 self._domain.setdefault(_fold(form), entity.id)
+        self._names = [form for form in self._index if " " in form]  # the forms :meth:`near` matches against
 
     def link(self, mention: str) -> str | None:
         """The id of the entity ``mention`` names unambiguously, else ``None``."""
@@ -70,13 +71,14 @@ class KnowledgeBase:
         >>> kb.near("Carcia Meza"), kb.near("Garcia Mesa de"), kb.near("Meza")
         ('g', None, None)
         """
+        from rapidfuzz import process
         from rapidfuzz.distance import Levenshtein
 
         key = _key(mention)
         if len(key) < NEAR_MIN_CHARS or " " not in key:
             return None
-        hits = {eid for form, eid in self._index.items() if " " in form and abs(len(form) - len(key)) <= 1
-                and Levenshtein.distance(form, key, score_cutoff=1) <= 1}
+        near = process.extract(key, self._names, scorer=Levenshtein.distance, score_cutoff=1, limit=None)
+        hits = {self._index[form] for form, _, _ in near}
         return hits.pop() if len(hits) == 1 else None
 
     def ambiguous(self, mention: str) -> set[str]:
