@@ -194,8 +194,8 @@ def _prf(rows: np.ndarray) -> dict[str, Any]:
     tp, fp, fn = (int(x) for x in rows.sum(axis=0))
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": precision, "recall": recall, "f1": f1, "f1_95": bootstrap_interval(rows, f1_of),
+    return {"precision": precision, "recall": recall, "f1": f1_of(rows.sum(axis=0)),
+            "f1_95": bootstrap_interval(rows, f1_of),
             "support": tp + fn}
 
 
