@@ -137,12 +137,14 @@ def _segment(
     """
     letters = "".join(words)
     lower = letters.lower()
-    spaces, pos = set(), 0
+    n = len(letters)
+    spaces_before = [0] * (n + 1)  # how many spaces stand before each letter offset
+    pos = 0
     for word in words[:-1]:
         pos += len(word)
-        spaces.add(pos)
+        spaces_before[pos + 1 :] = [spaces_before[pos] + 1] * (n - pos)
     garbled = _garbled_joins(words, broken) if channel is not None and broken is not None else {}
-    n = len(letters)
+    unigram, pmi = model.unigram, model.pmi
     beams: list[list[_Entry]] = [[] for _ in range(n + 1)]
     beams[0] = [_Entry(0.0, 0, None)]
     for i in range(n):
@@ -151,6 +153,8 @@ def _segment(
         beams[i] = sorted(beams[i], key=lambda e: -e.score)[:BEAM]
         if not beams[i]:
             continue
+        before = [(entry, lower[entry.start : i]) for entry in beams[i]] if i else []
+        added = split_cost if i and spaces_before[i + 1] == spaces_before[i] else 0.0  # a space added at ``i``
         joins = garbled.get(i, set())
         begins = True  # some listed word begins with the piece
         for j in range(i + 1, min(n, i + MAX_WORD) + 1):
@@ -166,11 +170,11 @@ def _segment(
                 word, garbling = found
             if not _in_one_case(letters[i:j]):
                 continue
-            joined, added = _changes(i, j, spaces)
-            cost = model.unigram(word) - garbling - join_cost * joined - split_cost * added
-            for entry in beams[i]:
-                bigram = model.pmi(lower[entry.start : i], word) if i else 0.0
-                beams[j].append(_Entry(entry.score + cost + bigram, i, entry))
+            cost = unigram(word) - garbling - join_cost * (spaces_before[j] - spaces_before[i + 1]) - added
+            if i:
+                beams[j].extend(_Entry(entry.score + cost + pmi(previous, word), i, entry) for entry, previous in before)
+            else:
+                beams[j].append(_Entry(cost, 0, beams[0][0]))
     beams[n] = sorted(beams[n], key=lambda e: -e.score)[:BEAM]
     if not beams[n]:
         return None
@@ -186,11 +190,6 @@ class _Entry(NamedTuple):
     score: float
     start: int
     back: _Entry | None
-
-
-def _changes(i: int, j: int, spaces: set[int]) -> tuple[int, int]:
-    """For a word over letters ``[i, j)``: the spaces it removes, and 1 if it adds one at ``i``."""
-    return sum(1 for s in spaces if i < s < j), 1 if i and i not in spaces else 0
 
 
 @lru_cache(maxsize=1 << 18)

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy
 from pydantic import Field
 
 from bolcorpus.config import StageConfig
@@ -140,7 +141,12 @@ def cut_sentence(paragraph: Any, start: int, end: int) -> Any:
     >>> [t.dep_ for t in cut_sentence(load_nlp()("Torres fell. The army ruled."), 13, 28)]
     ['det', 'nsubj', 'ROOT', 'punct']
     """
+    paragraph.user_span_hooks.setdefault("vector", _no_vector)  # no stance method reads vectors: skip averaging them
     return paragraph.char_span(start, end, alignment_mode="expand").as_doc()
+
+
+def _no_vector(span: Any) -> Any:
+    return numpy.zeros((span.vocab.vectors_length,), dtype="f")
 
 
 def _sentence_doc(doc: Document, index: int, paragraph: Any) -> Any:

@@ -28,7 +28,7 @@ class StanceLexicon:
         self.max_words = max((len(t.split()) for t in self.weights), default=1)
 
     def weight(self, term: str) -> float | None:
-        return self.weights.get(_tokens(term))
+        return self.weights.get(_tokens(term) if "-" in term else term.strip().lower())
 
 
 def load_lexicon(path: Path) -> StanceLexicon:

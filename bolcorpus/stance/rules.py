@@ -117,15 +117,16 @@ class RuleMethod:
         its root, with its weight signed and negation applied."""
         found: Hits = {}
         tokens = list(sent)
+        lemmas, lowers = [t.lemma_ for t in tokens], [t.lower_ for t in tokens]
         covered = 0  # the tokens before this are part of a term already found
         for n, token in enumerate(tokens):
             if n < covered:
                 continue
             for size in range(min(self.lexicon.max_words, len(tokens) - n), 0, -1):
                 words = tokens[n : n + size]
-                weight = self.lexicon.weight(" ".join(t.lemma_ for t in words))
+                weight = self.lexicon.weight(" ".join(lemmas[n : n + size]))
                 if weight is None:  # "clear-sighted": the lemmas of a compound may not be its words'
-                    weight = self.lexicon.weight(" ".join(t.lower_ for t in words))
+                    weight = self.lexicon.weight(" ".join(lowers[n : n + size]))
                 if weight is not None and all(_named(t) for t in words):
                     break  # "the Popular Assembly", "the ultra Right": a name, not an evaluation
                 if weight is not None:
