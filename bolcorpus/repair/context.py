@@ -389,6 +389,7 @@ def _scored(lower: str, found: set[str], lexicon: Lexicon, channel: Channel) -> 
     return tuple(sorted((c, cost) for c, cost in scored if cost <= MAX_CHANNEL_COST))
 
 
+@lru_cache(maxsize=65_536)
 def _splits(lower: str, lexicon: Lexicon) -> tuple[tuple[str, str], ...]:
     """Ways to cut a run-together token into two known words ("persentence" → "per sentence"),
     its one junk character read as any letter ("ther~dical" → "the radical")."""
@@ -427,4 +428,4 @@ def _wordlike(token: str) -> bool:
     return bool(GARBLED_CASE_RE.fullmatch(token)) and not CASED_NAME_RE.fullmatch(token)
 
 
-MEMOS = (text_damage,)  # per-text memos: bolcorpus.repair.forget_corrections clears them
+MEMOS = (text_damage, _splits)  # per-text and per-word memos: bolcorpus.repair.forget_corrections clears them
