@@ -82,28 +82,38 @@ def ocr_cost(
     d = [[INF] * (m + 1) for _ in range(n + 1)]
     d[0][0] = 0.0
     for i in range(n + 1):
+        row = d[i]
+        if i == n:  # the last row: only insertions are left
+            for j in range(m):
+                if row[j] <= limit and row[j] + edit < row[j + 1]:
+                    row[j + 1] = row[j] + edit
+            break
+        ch, below = observed[i], d[i + 1]
+        junk = ch in JUNK_CHARS
+        drop = JUNK_DROP_COST if junk else PUNCT_DROP_COST if not ch.isalnum() else edit
+        mismatch = JUNK_COST if junk else edit
+        confusions = here[i]
+        swap = observed[i + 1] if i + 1 < n else None  # a transposition with the next character
         for j in range(m + 1):
-            c = d[i][j]
+            c = row[j]
             if c > limit:
                 continue
-            if i < n:
-                ch = observed[i]
-                drop = JUNK_DROP_COST if ch in JUNK_CHARS else PUNCT_DROP_COST if not ch.isalnum() else edit
-                d[i + 1][j] = min(d[i + 1][j], c + drop)
-                if j < m:
-                    same = ch == candidate[j]
-                    sub = 0.0 if same else JUNK_COST if ch in JUNK_CHARS else edit
-                    d[i + 1][j + 1] = min(d[i + 1][j + 1], c + sub)
-                    if ch in JUNK_CHARS:
-                        for k in range(2, min(4, m - j) + 1):
-                            d[i + 1][j + k] = min(d[i + 1][j + k], c + JUNK_COST + 0.15 * (k - 1))
-                    for length, dst, cost in here[i]:
-                        if candidate.startswith(dst, j):
-                            d[i + length][j + len(dst)] = min(d[i + length][j + len(dst)], c + cost)
-                    if i + 1 < n and j + 1 < m and ch == candidate[j + 1] and observed[i + 1] == candidate[j]:
-                        d[i + 2][j + 2] = min(d[i + 2][j + 2], c + edit)
+            if c + drop < below[j]:
+                below[j] = c + drop
             if j < m:
-                d[i][j + 1] = min(d[i][j + 1], c + edit)
+                sub = 0.0 if ch == candidate[j] else mismatch
+                if c + sub < below[j + 1]:
+                    below[j + 1] = c + sub
+                if junk:
+                    for k in range(2, min(4, m - j) + 1):
+                        below[j + k] = min(below[j + k], c + JUNK_COST + 0.15 * (k - 1))
+                for length, dst, cost in confusions:
+                    if candidate.startswith(dst, j):
+                        d[i + length][j + len(dst)] = min(d[i + length][j + len(dst)], c + cost)
+                if swap is not None and j + 1 < m and ch == candidate[j + 1] and swap == candidate[j]:
+                    d[i + 2][j + 2] = min(d[i + 2][j + 2], c + edit)
+                if c + edit < row[j + 1]:
+                    row[j + 1] = c + edit
     return d[n][m]
 
 

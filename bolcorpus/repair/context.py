@@ -396,15 +396,21 @@ def _splits(lower: str, lexicon: Lexicon) -> tuple[tuple[str, str], ...]:
     if len(lower) < 5:
         return ()
     junk = [i for i, ch in enumerate(lower) if ch in JUNK_CHARS]
+    if not junk:
+        return tuple((lower[:i], lower[i:]) for i in range(1, len(lower))
+                     if _split_part(lower[:i], lexicon) and _split_part(lower[i:], lexicon))
     if len(junk) > 1:
         return ()
-    readings = [lower] if not junk else [lower[: junk[0]] + c + lower[junk[0] + 1 :] for c in ascii_lowercase]
-    return tuple(
-        (reading[:i], reading[i:])
-        for reading in readings
-        for i in range(1, len(reading))
-        if _split_part(reading[:i], lexicon) and _split_part(reading[i:], lexicon)
-    )
+    k = junk[0]
+    found = []  # (letter read for the junk, cut): the part without the junk is tested once per cut
+    for i in range(1, len(lower)):
+        if not _split_part(lower[i:] if k < i else lower[:i], lexicon):
+            continue
+        for c in ascii_lowercase:
+            reading = lower[:k] + c + lower[k + 1 :]
+            if _split_part(reading[:i] if k < i else reading[i:], lexicon):
+                found.append((c, i, reading))
+    return tuple((reading[:i], reading[i:]) for _, i, reading in sorted(found))
 
 
 def _split_part(part: str, lexicon: Lexicon) -> bool:
