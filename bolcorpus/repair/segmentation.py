@@ -133,17 +133,21 @@ def _segment(
     best segmentations of the letters before its position whose last word starts at
     ``start``; ``back`` is the entry that word extends. With a ``channel``, consecutive
     words that are all ``broken`` (fragments) may join into the word one cheap confusion
-    of their letters makes (:func:`_garbled`).
+    of their letters makes (:func:`_garbled`). Most windows of a damaged text cannot be
+    covered by words at all: :func:`_word_graph` finds that out before any scoring.
     """
     letters = "".join(words)
     lower = letters.lower()
     n = len(letters)
+    garbled = _garbled_joins(words, broken) if channel is not None and broken is not None else {}
+    graph = _word_graph(letters, lower, garbled, model.lexicon, channel)
+    if graph is None:
+        return None
     spaces_before = [0] * (n + 1)  # how many spaces stand before each letter offset
     pos = 0
     for word in words[:-1]:
         pos += len(word)
         spaces_before[pos + 1 :] = [spaces_before[pos] + 1] * (n - pos)
-    garbled = _garbled_joins(words, broken) if channel is not None and broken is not None else {}
     unigram, pmi = model.unigram, model.pmi
     beams: list[list[_Entry]] = [[] for _ in range(n + 1)]
     beams[0] = [_Entry(0.0, 0, None)]
@@ -155,35 +159,58 @@ def _segment(
             continue
         before = [(entry, lower[entry.start : i]) for entry in beams[i]] if i else []
         added = split_cost if i and spaces_before[i + 1] == spaces_before[i] else 0.0  # a space added at ``i``
-        joins = garbled.get(i, set())
-        begins = True  # some listed word begins with the piece
-        for j in range(i + 1, min(n, i + MAX_WORD) + 1):
-            piece = lower[i:j]
-            if begins:
-                begins, proposable = _piece(piece, model.lexicon)
-            if not begins and not joins:
-                break
-            word, garbling = piece, 0.0
-            if not (begins and proposable):
-                if j not in joins or (found := _garbled(piece, model.lexicon, channel)) is None:  # type: ignore[arg-type]
-                    continue
-                word, garbling = found
-            if not _in_one_case(letters[i:j]):
-                continue
+        for j, word, garbling in graph[i]:
             cost = unigram(word) - garbling - join_cost * (spaces_before[j] - spaces_before[i + 1]) - added
             if i:
                 beams[j].extend(_Entry(entry.score + cost + pmi(previous, word), i, entry) for entry, previous in before)
             else:
                 beams[j].append(_Entry(cost, 0, beams[0][0]))
     beams[n] = sorted(beams[n], key=lambda e: -e.score)[:BEAM]
-    if not beams[n]:
-        return None
     cuts, entry = [], beams[n][0]
     while entry.back is not None:
         cuts.append(entry.start)
         entry = entry.back
     bounds = [0, *sorted(c for c in cuts if c), n]
     return [letters[a:b] for a, b in zip(bounds, bounds[1:])], beams[n][0].score
+
+
+def _word_graph(
+    letters: str, lower: str, garbled: dict[int, set[int]], lexicon: Lexicon, channel: Channel | None
+) -> list[list[tuple[int, str, float]]] | None:
+    """The words that may stand at each letter offset reached from the start, as ``(end, word,
+    channel cost)``; ``None`` when no chain of them reaches the end of the letters.
+
+    >>> graph = _word_graph("ofthe", "ofthe", {}, Lexicon(), None)
+    >>> [(j, w) for j, w, _ in graph[2]], _word_graph("xqthe", "xqthe", {}, Lexicon(), None)
+    ([(5, 'the')], None)
+    """
+    n = len(letters)
+    graph: list[list[tuple[int, str, float]]] = [[] for _ in range(n)]
+    reached = [True] + [False] * n
+    furthest = 0
+    for i in range(n):
+        if i > furthest:  # no word reaches past what came before
+            return None
+        if not reached[i]:
+            continue
+        joins = garbled.get(i, set())
+        begins = True  # some listed word begins with the piece
+        for j in range(i + 1, min(n, i + MAX_WORD) + 1):
+            piece = lower[i:j]
+            if begins:
+                begins, proposable = _piece(piece, lexicon)
+            if not begins and not joins:
+                break
+            word, garbling = piece, 0.0
+            if not (begins and proposable):
+                if j not in joins or (found := _garbled(piece, lexicon, channel)) is None:  # type: ignore[arg-type]
+                    continue
+                word, garbling = found
+            if _in_one_case(letters[i:j]):
+                graph[i].append((j, word, garbling))
+                reached[j] = True
+                furthest = max(furthest, j)
+    return graph if reached[n] else None
 
 
 class _Entry(NamedTuple):
