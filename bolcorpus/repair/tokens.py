@@ -19,24 +19,21 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from functools import lru_cache
+from itertools import chain
 
 
 @lru_cache(maxsize=8)  # the rules of a pass ask about the same text: shared, so never to be modified
 def type_counts(pattern: re.Pattern[str], text: str) -> Counter[str]:
     """``Counter(pattern.findall(text))``, for a pattern with no groups that never matches whitespace."""
-    out: Counter[str] = Counter()
     matches = _matcher(pattern)
-    for chunk, n in chunks(text).items():
-        for match in matches(chunk):
-            out[match] += n
-    return out
+    return Counter(chain.from_iterable(matches(chunk) * n for chunk, n in chunks(text).items()))
 
 
 @lru_cache(maxsize=8)  # the rules of a pass ask about the same text
 def types(pattern: re.Pattern[str], text: str) -> frozenset[str]:
     """``set(pattern.findall(text))``, for a pattern with no groups that never matches whitespace."""
     matches = _matcher(pattern)
-    return frozenset(match for chunk in chunks(text) for match in matches(chunk))
+    return frozenset(chain.from_iterable(map(matches, chunks(text))))
 
 
 def occurs(pattern: re.Pattern[str], text: str) -> bool:
