@@ -168,7 +168,19 @@ def decide(
     text: str, *, lexicon: Lexicon, channel: Channel, split_words: bool = True, use_bigrams: bool = True,
     use_document: bool = True, damaged_rate: float = DAMAGED_RATE,
 ) -> list[Decision]:
-    """Every token whose best reading is not itself, with the margin by which that reading wins."""
+    """Every token whose best reading is not itself, with the margin by which that reading wins.
+
+    Remembered for the last few texts: the repair stage asks :func:`doubtful_tokens` about
+    the text the rule's last pass has just read.
+    """
+    return list(_decide(text, lexicon, channel, split_words, use_bigrams, use_document, damaged_rate))
+
+
+@lru_cache(maxsize=4)
+def _decide(
+    text: str, lexicon: Lexicon, channel: Channel, split_words: bool, use_bigrams: bool, use_document: bool,
+    damaged_rate: float,
+) -> tuple[Decision, ...]:
     counts = type_counts(TYPE_RE, text)
     # Most tokens have no candidate and are no "In": decide that once per type, and look
     # at nothing else of a text where no type is open.
@@ -191,7 +203,7 @@ def decide(
         compounds = {t for t in types(COMPOUND_TYPE_RE, text)
                      if garbled.get(t) or (t not in garbled and _garbled_compound(t, lexicon, channel, garbled))}
     if not open_types and not compounds:
-        return []
+        return ()
     # The channel's costs were learned on text this damaged: scale them to this text's damage.
     log_error, log_right = math.log10(error_rate / CHANNEL_ERROR_RATE), math.log10(1 - error_rate)
     out: list[Decision] = []
@@ -237,7 +249,7 @@ def decide(
         if best != word:
             out.append(Decision(m.start(), m.end(), token, _cased(best, token, lexicon), best_score - own))
             corrected[m.end()] = best.rsplit(" ", 1)[-1].strip(":")
-    return out
+    return tuple(out)
 
 
 @lru_cache(maxsize=4)  # the segmentation rule asks about the same text first
@@ -434,4 +446,4 @@ def _wordlike(token: str) -> bool:
     return bool(GARBLED_CASE_RE.fullmatch(token)) and not CASED_NAME_RE.fullmatch(token)
 
 
-MEMOS = (text_damage, _splits)  # per-text and per-word memos: bolcorpus.repair.forget_corrections clears them
+MEMOS = (_decide, text_damage, _splits)  # per-text and per-word memos: bolcorpus.repair.forget_corrections clears them

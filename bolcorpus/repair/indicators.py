@@ -15,6 +15,7 @@ import re
 
 from bolcorpus.repair.lexicon import WORD_RE, Lexicon
 from bolcorpus.repair.patterns import JUNK_CHARS, SUSPECT_TOKEN_RE
+from bolcorpus.repair.tokens import type_counts
 
 LINE_END_HYPHEN_RE = re.compile(r"[^\W\d_]-[ \t]*\n[ \t]*[a-z]")  # "de-\nfeated"
 LINE_WRAP_RE = re.compile(r"(?<=\S)[ \t]*\n(?=[ \t]*\S)")  # a single line end inside a paragraph
@@ -27,13 +28,12 @@ NUMBER_WORD_RE = re.compile(r"\d+(?:s|st|nd|rd|th)", re.IGNORECASE)  # "1970s", 
 
 def damage_indicators(text: str, lexicon: Lexicon) -> dict[str, int]:
     """Counts of the signs of damage in ``text``; ``unknown_words`` uses ``lexicon.known``."""
-    words = WORD_RE.findall(text)
-    tokens = SUSPECT_TOKEN_RE.findall(text)
+    words, tokens = type_counts(WORD_RE, text), type_counts(SUSPECT_TOKEN_RE, text)  # each type judged once
     return {
-        "words": len(words),
-        "unknown_words": sum(1 for w in words if len(w) > 1 and not lexicon.known(w)),
-        "junk_characters": sum(1 for t in tokens if any(ch in JUNK_CHARS for ch in t)),
-        "garbled_tokens": sum(1 for t in tokens if _garbled(t)),
+        "words": words.total(),
+        "unknown_words": sum(n for w, n in words.items() if len(w) > 1 and not lexicon.known(w)),
+        "junk_characters": sum(n for t, n in tokens.items() if any(ch in JUNK_CHARS for ch in t)),
+        "garbled_tokens": sum(n for t, n in tokens.items() if _garbled(t)),
         "line_end_hyphens": len(LINE_END_HYPHEN_RE.findall(text)),
         "hard_line_wraps": len(LINE_WRAP_RE.findall(text)),
         "spaced_punctuation": len(SPACED_PUNCTUATION_RE.findall(text)),
