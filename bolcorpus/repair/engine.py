@@ -200,25 +200,23 @@ def _align_to_edits(pieces: list[_Piece], starts: list[int], fixes: list[Fix], r
 
 
 def _split_copies(pieces: list[_Piece], starts: list[int], spans: list[_Span]) -> tuple[list[_Piece], list[int]]:
-    """Split copy pieces so that every span boundary falls on a piece boundary."""
-    cuts = sorted({pos for span in spans for pos in (span.start, span.end)})
-    out, out_starts, c = [], [], 0
-    for piece, start in zip(pieces, starts):
-        end = start + len(piece.text)
-        while c < len(cuts) and cuts[c] <= start:
-            c += 1
-        pos = start
-        while not piece.rules and c < len(cuts) and cuts[c] < end:
-            cut = cuts[c]
-            offset = piece.raw_start + (pos - start)
-            out.append(_Piece(offset, offset + cut - pos, piece.text[pos - start : cut - start], ()))
-            out_starts.append(pos)
-            pos = cut
-            c += 1
-        offset = piece.raw_start + (pos - start) if not piece.rules else piece.raw_start
-        rest = piece.text[pos - start :]
-        out.append(piece if pos == start else _Piece(offset, piece.raw_end, rest, ()))
-        out_starts.append(pos)
+    """Split copy pieces so that every span boundary falls on a piece boundary.
+
+    The cuts are made right to left, each in the piece found by bisection, so that a
+    long text with few fixes is not walked piece by piece.
+    """
+    out, out_starts = list(pieces), list(starts)
+    for cut in sorted({pos for span in spans for pos in (span.start, span.end)}, reverse=True):
+        i = bisect_right(out_starts, cut) - 1
+        if i < 0:
+            continue
+        piece, start = out[i], out_starts[i]
+        if piece.rules or not start < cut < start + len(piece.text):
+            continue
+        middle = piece.raw_start + (cut - start)
+        out[i : i + 1] = [_Piece(piece.raw_start, middle, piece.text[: cut - start], ()),
+                          _Piece(middle, piece.raw_end, piece.text[cut - start :], ())]
+        out_starts[i + 1 : i + 1] = [cut]
     return out, out_starts
 
 
