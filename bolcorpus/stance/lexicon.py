@@ -26,9 +26,20 @@ class StanceLexicon:
     def __init__(self, weights: dict[str, float]) -> None:
         self.weights = {_tokens(t): w for t, w in weights.items()}
         self.max_words = max((len(t.split()) for t in self.weights), default=1)
+        self.first_words = frozenset(t.split()[0] for t in self.weights if t.split())
 
     def weight(self, term: str) -> float | None:
         return self.weights.get(_tokens(term) if "-" in term else term.strip().lower())
+
+    def may_begin(self, word: str) -> bool:
+        """Whether a term may begin with ``word`` (a lemma or a token's text); a blank one may
+        stand before any.
+
+        >>> StanceLexicon({"sell out": -2.0}).may_begin("Sell"), StanceLexicon({"sell out": -2.0}).may_begin("out")
+        (True, False)
+        """
+        pieces = _tokens(word).split()
+        return not pieces or pieces[0] in self.first_words
 
 
 def load_lexicon(path: Path) -> StanceLexicon:

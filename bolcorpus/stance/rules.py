@@ -120,7 +120,7 @@ class RuleMethod:
         lemmas, lowers = [t.lemma_ for t in tokens], [t.lower_ for t in tokens]
         covered = 0  # the tokens before this are part of a term already found
         for n, token in enumerate(tokens):
-            if n < covered:
+            if n < covered or not (self.lexicon.may_begin(lemmas[n]) or self.lexicon.may_begin(lowers[n])):
                 continue
             for size in range(min(self.lexicon.max_words, len(tokens) - n), 0, -1):
                 words = tokens[n : n + size]
