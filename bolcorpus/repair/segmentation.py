@@ -162,7 +162,7 @@ def _segment(
         for j, word, garbling in graph[i]:
             cost = unigram(word) - garbling - join_cost * (spaces_before[j] - spaces_before[i + 1]) - added
             if i:
-                beams[j].extend(_Entry(entry.score + cost + pmi(previous, word), i, entry) for entry, previous in before)
+                beams[j].extend(_Entry(entry.score + cost + pmi(last, word), i, entry) for entry, last in before)
             else:
                 beams[j].append(_Entry(cost, 0, beams[0][0]))
     beams[n] = sorted(beams[n], key=lambda e: -e.score)[:BEAM]
