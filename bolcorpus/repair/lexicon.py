@@ -11,6 +11,7 @@ English (and, for the many Spanish terms of this corpus, Spanish) frequencies co
 
 from __future__ import annotations
 
+import gc
 import math
 import re
 import unicodedata
@@ -215,15 +216,23 @@ def _symspell(terms: frozenset[str]):  # type: ignore[no-untyped-def]
     """A SymSpell index of the dictionary; built once per process (about two seconds).
 
     Its edit distance is rapidfuzz's compiled one (the same optimal string alignment
-    distance as symspellpy's own, several times faster).
+    distance as symspellpy's own, several times faster). The garbage collector pauses
+    while it is built: its millions of lists hold no cycles, and the collector would walk
+    them again and again as they grow (a third of the time).
     """
     from symspellpy import SymSpell
     from symspellpy.editdistance import DistanceAlgorithm, EditDistance
 
     comparer = EditDistance(DistanceAlgorithm.USER_PROVIDED, _CompiledDistance())
     index = SymSpell(max_dictionary_edit_distance=2, prefix_length=7, distance_comparer=comparer)
-    for word in _dictionary() | terms:
-        index.create_dictionary_entry(word, max(1, int(10 ** _zipf(word))))
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for word in _dictionary() | terms:
+            index.create_dictionary_entry(word, max(1, int(10 ** _zipf(word))))
+    finally:
+        if collecting:
+            gc.enable()
     return index
 
 
