@@ -405,10 +405,20 @@ def _why_stale(step: StagePlan) -> str:
         elif key == "inputs":
             old_in, new_in = old.get("inputs", {}), step.key_parts["inputs"]
             files = sorted(f for f in set(old_in) | set(new_in) if old_in.get(f) != new_in.get(f))
-            reasons.append(f"raw files changed ({', '.join(files)})")
+            reasons.append(f"raw files changed ({_listed(files)})")
         else:
             reasons.append(f"{key} changed")
     return "; ".join(reasons) or "output missing"
+
+
+def _listed(names: list[str], limit: int = 5) -> str:
+    """``names`` joined, the first ``limit`` only (a status line about a corpus stays one line).
+
+    >>> _listed(["a", "b"]), _listed([str(i) for i in range(8)])
+    ('a, b', '0, 1, 2, 3, 4 and 3 more')
+    """
+    more = f" and {len(names) - limit} more" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more
 
 
 def _code_hash(stage_cls: type[Stage]) -> str:
