@@ -187,7 +187,6 @@ def format_entity_report(report: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
-
 def _prf(rows: np.ndarray) -> dict[str, Any]:
     """Precision, recall, F1 (with its 95 % bootstrap interval over sentences) and support of
     per-sentence (tp, fp, fn) rows."""

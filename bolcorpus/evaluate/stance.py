@@ -21,7 +21,7 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -362,13 +362,10 @@ def choose_c(features: Sequence[dict[str, float]], labels: Sequence[str], groups
     best: tuple[float, float] | None = None
     for c in grid:
         predicted = [""] * len(labels)
-        for group in sorted(set(groups)):
-            rest = [i for i, g in enumerate(groups) if g != group]
+        for rest, held_out in _folds(groups):
             model = train([features[i] for i in rest], [labels[i] for i in rest], c=c)
-            for i, g in enumerate(groups):
-                if g == group:
-                    scores = model.scores(features[i])
-                    predicted[i] = model.classes[max(range(len(scores)), key=scores.__getitem__)]
+            for i in held_out:
+                predicted[i] = model.label(features[i])
         score = f_avg(labels, predicted)
         if best is None or score > best[0]:
             best = (score, c)
@@ -464,13 +461,22 @@ def _cross_validated(rules: RuleMethod, pairs: Sequence[Pair], *, c: float | Non
     if len(docs) < 2:
         raise ConfigError(f"the annotations hold one document ({docs[0]}); cross-validation by document needs two")
     predicted: list[StanceRecord] = [StanceRecord("", "", 0.0, [])] * len(pairs)
-    for held_out in docs:
-        model, _ = train_model(rules, [p for p in pairs if p.doc != held_out], c=c)
+    for rest, held_out in _folds([p.doc for p in pairs]):
+        model, _ = train_model(rules, [pairs[i] for i in rest], c=c)
         method = TrainedMethod(rules, model, abstain_below=abstain_below)
-        for i, p in enumerate(pairs):
-            if p.doc == held_out:
-                predicted[i] = _predict(method.predict, [p])[0]
+        for i in held_out:
+            predicted[i] = _predict(method.predict, [pairs[i]])[0]
     return predicted
+
+
+def _folds(groups: Sequence[str]) -> Iterator[tuple[list[int], list[int]]]:
+    """Leave one group out: for each group, in order, the indices of the others and its own.
+
+    >>> list(_folds(["b", "a", "b"]))
+    [([0, 2], [1]), ([1], [0, 2])]
+    """
+    for group in sorted(set(groups)):
+        yield [i for i, g in enumerate(groups) if g != group], [i for i, g in enumerate(groups) if g == group]
 
 
 def _trained_on(classifier: Path) -> str | None:

@@ -36,6 +36,10 @@ class LinearModel:
                 scores[k] += w * value
         return scores
 
+    def label(self, features: dict[str, float]) -> str:
+        """The class with the highest score."""
+        return self.classes[argmax(self.scores(features))]
+
     def save(self, path: Path, **provenance: Any) -> None:
         data = {"classes": self.classes, "intercepts": self.intercepts, "provenance": provenance,
                 "weights": {k: [round(w, 6) for w in v] for k, v in sorted(self.weights.items())}}
@@ -50,6 +54,15 @@ class LinearModel:
         except (OSError, ValueError, KeyError) as e:
             problem = f"{path}: not a stance classifier ({e})"
             raise ConfigError(f"{problem}; train one with `bolcorpus train stance`") from None
+
+
+def argmax(scores: Sequence[float]) -> int:
+    """The index of the highest score (the first of equal ones).
+
+    >>> argmax([0.1, 0.7, 0.7])
+    1
+    """
+    return max(range(len(scores)), key=scores.__getitem__)
 
 
 def train(features: Sequence[dict[str, float]], labels: Sequence[str], *, c: float = 0.1) -> LinearModel:
@@ -92,7 +105,7 @@ class TrainedMethod:
         records = []
         for target, spans in mentions.items():
             scores = self.model.scores(pair_features(self.rules, sent, target, spans, holders or mentions, hits))
-            best = max(range(len(scores)), key=scores.__getitem__)
+            best = argmax(scores)
             label = self.model.classes[best]
             probability = _softmax(scores)[best]
             if label != "NONE" and probability < self.abstain_below and not self.backed(
