@@ -166,6 +166,8 @@ def test_segmentation(raw: str, expected: str) -> None:
     (fix_punctuation_spacing, "the represent ations . If so", "the represent ations. If so"),
     (fix_punctuation_spacing, "the description .", "the description."),
     (fix_punctuation_spacing, "Wait ... and see", "Wait ... and see"),
+    (fix_punctuation_spacing, "the | populace ' and • the ^ man ¦ said", "the populace and the man said"),
+    (fix_punctuation_spacing, "the pat ient ' s mother, ~ x, « Viva »", "the pat ient ' s mother, ~ x, « Viva »"),
     (partial(restore_lost_hyphens, lexicon=Lexicon()),  # in a damaged text ("tbe", "cnsis"): a space was lost
      "it was consideredagainst us; tbe cnsis jn the militaryrightist coup",
      "it was consideredagainst us; tbe cnsis jn the military-rightist coup"),
@@ -186,6 +188,11 @@ def test_damaged_text_questions_common_real_words_and_rare_fragments() -> None:
     segment = partial(resegment_words, lexicon=lexicon)
     assert "action of the officers" in apply_rule(segment, damaged.replace("tbe", "the"))
     assert "a ction" in apply_rule(partial(segment, damaged_rate=1.0), damaged.replace("tbe", "the"))
+
+
+def test_a_long_word_garbled_three_times_is_read_within_the_channel_budget() -> None:
+    fixed = apply_rule(context, DAMAGED + " The lncrcaso in wages was large.")
+    assert "The increase in wages" in fixed
 
 
 def test_a_speck_at_the_end_of_a_word_is_read_by_the_channel() -> None:

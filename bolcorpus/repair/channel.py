@@ -10,7 +10,7 @@ same units. Any other edit costs :data:`EDIT_COST`.
 >>> channel = Channel([("o", "e", 2074, 1.1)])
 >>> channel.cost("tho", "the") < channel.cost("tho", "two")
 True
->>> {"the", "tho"} <= channel.words("tho", 1, Lexicon())
+>>> {"the", "tho"} <= channel.words("tho", 1.1, Lexicon())
 True
 """
 
@@ -33,7 +33,8 @@ from bolcorpus.repair.patterns import CONFUSIONS
 
 EDIT_COST = 3.5  # log10: an edit the table does not list (about one in 3,000 characters)
 HAND_SCALE = 3.5  # the hand-made table's costs are in units of a plain edit (1.0)
-VARIANT_MAX_COST = 2.6  # confusions cheap enough to generate candidates from
+VARIANT_MAX_COST = 3.0  # confusions cheap enough to generate candidates from
+ONE_CONFUSION = 2.6  # a budget of about one confusion (or two of the cheapest: "o" for "e")
 MIN_COUNT = 3  # a confusion seen fewer times is noise
 WORD_RE = re.compile(r"[^\W\d_]+")
 EDGE_PUNCT = ".,;:!?\"'()[]“”‘’"
@@ -53,10 +54,12 @@ class Channel:
                 costs[printed, meant] = min(cost * HAND_SCALE, costs.get((printed, meant), math.inf))
         self.costs = costs
         self.table = ConfusionTable.of((printed, meant, cost) for (printed, meant), cost in sorted(costs.items()))
-        self._cheap: dict[str, list[tuple[str, str]]] = defaultdict(list)  # by the first printed character
-        for (printed, meant), cost in sorted(costs.items()):
+        self._cheap: dict[str, list[tuple[str, float]]] = defaultdict(list)  # printed → (meant, cost), cheapest first
+        for (printed, meant), cost in sorted(costs.items(), key=lambda item: item[1]):
             if cost <= VARIANT_MAX_COST:
-                self._cheap[printed[0]].append((printed, meant))
+                self._cheap[printed].append((meant, cost))
+        self._longest = max(map(len, self._cheap), default=0)
+        self._cheapest = min(costs.values(), default=math.inf)
 
     @classmethod
     def from_file(cls, path: Path | None) -> Channel:
@@ -67,13 +70,20 @@ class Channel:
         """log10 cost of ``candidate`` printed as ``observed`` (case-folded)."""
         return _cost(self, observed.lower(), candidate.lower(), limit)
 
-    def words(self, observed: str, depth: int, lexicon: Lexicon) -> frozenset[str]:
-        """The dictionary words that ``observed`` (lower case) is with up to ``depth`` cheap confusions undone.
+    def words(self, observed: str, budget: float, lexicon: Lexicon) -> frozenset[str]:
+        """The dictionary words that ``observed`` (lower case) is with confusions undone that cost
+        at most ``budget`` together, each at most :data:`VARIANT_MAX_COST`.
 
-        The confusions are undone left to right (a second may undo what the first made),
-        and a path is followed only while what it has made so far begins some dictionary word.
+        The printed letters are read left to right, each as printed or as the meant letters
+        of a confusion, and a reading is followed only while what it has made so far begins
+        some dictionary word. Cheap confusions go further: a budget of 5.2 undoes two
+        confusions of 2.6 or four of "o" for "e".
+
+        >>> channel = Channel([("o", "e", 9, 1.1)])
+        >>> [sorted(channel.words("govornmont", budget, Lexicon())) for budget in (1.1, 2.2)]
+        [[], ['government']]
         """
-        return _words(self, observed, depth, lexicon)
+        return _words(self, observed, budget, lexicon)
 
 
 def learn_channel(pairs: Iterable[tuple[str, str]], *, min_count: int = MIN_COUNT) -> list[Row]:
@@ -185,24 +195,36 @@ def _cost(channel: Channel, observed: str, candidate: str, limit: float) -> floa
 
 
 @lru_cache(maxsize=65_536)
-def _words(channel: Channel, observed: str, depth: int, lexicon: Lexicon) -> frozenset[str]:
-    dictionary, prefixes = lexicon.dictionary(), lexicon.prefixes()
+def _words(channel: Channel, observed: str, budget: float, lexicon: Lexicon) -> frozenset[str]:
+    dictionary, prefixes, cheapest = lexicon.dictionary(), lexicon.prefixes(), channel._cheapest
+    undo = [  # at each letter, the confusions that may have printed it: (letters printed, meant, cost), cheapest first
+        sorted(((n, meant, cost) for n in range(1, channel._longest + 1) if i + n <= len(observed)
+                for meant, cost in channel._cheap.get(observed[i : i + n], ())), key=lambda c: c[2])
+        for i in range(len(observed))
+    ]
     found = set()
-    # (what is made, what is left to read, confusions left): a confusion rewrites the
-    # head of what is left, so a second one may apply to what the first one made.
-    paths = [("", observed, depth)]
+    paths = [("", 0, budget)]  # (what is made, where the rest of ``observed`` begins, cost left)
+    seen: dict[tuple[str, int], float] = {}  # the most cost left with which a path was taken
     while paths:
-        made, rest, left = paths.pop()
-        if not rest:
-            if made in dictionary:
-                found.add(made)
+        made, start, left = paths.pop()
+        if left < cheapest:  # no confusion is cheap enough: the rest is read as printed
+            if made + observed[start:] in dictionary:
+                found.add(made + observed[start:])
             continue
-        if made + rest[0] in prefixes:
-            paths.append((made + rest[0], rest[1:], left))
-        if left:
-            for src, dst in channel._cheap.get(rest[0], ()):
-                if rest.startswith(src) and (left > 1 or made + dst in prefixes):
-                    paths.append((made, dst + rest[len(src) :], left - 1))
+        for i in range(start, len(observed)):  # read on as printed, undoing a confusion at any letter
+            head = made + observed[start:i]
+            for n, meant, cost in undo[i]:
+                if cost > left:
+                    break
+                path = (head + meant, i + n)
+                if path[0] in prefixes and seen.get(path, -1.0) < left - cost:
+                    seen[path] = left - cost
+                    paths.append((*path, left - cost))
+            if head + observed[i] not in prefixes:
+                break
+        else:
+            if made + observed[start:] in dictionary:
+                found.add(made + observed[start:])
     return frozenset(found)
 
 

@@ -9,9 +9,10 @@ by ``threshold`` (log10 units); one that wins by less is left alone and reported
 :func:`doubtful_tokens`.
 
 - **Non-words** ("tbe", "thtcknoss", "th~t", "«inning") and rare words ("ii", "prc")
-  get candidates from the channel's confusions (two deep), from SymSpell (two plain
-  edits) where no confusion makes a word, and, for junk characters, from the dictionary
-  by wildcard.
+  get candidates from the channel's confusions (as many as :data:`NON_WORD_BUDGET`
+  pays for: "lncrcaso" → "increase" undoes three), from SymSpell (two plain edits)
+  where no confusion makes a word, and, for junk characters, from the dictionary by
+  wildcard.
 - **Real words** ("tho", "bo", "Arm") get only much more common words one cheap confusion
   away, so a correct word needs strong context to move; common words are never questioned.
   In a damaged text (``P(error)`` at least :data:`DAMAGED_RATE`) words up to Zipf 6 get
@@ -62,7 +63,7 @@ from typing import Any, NamedTuple
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from bolcorpus.repair.channel import Channel
+from bolcorpus.repair.channel import ONE_CONFUSION, Channel
 from bolcorpus.repair.confusion import wildcard_matches
 from bolcorpus.repair.engine import Fix
 from bolcorpus.repair.language_model import DAMAGED_RATE, WordModel, damage_rate, word_model
@@ -121,7 +122,7 @@ COMPOUND_PART_ZIPF = 4.0  # a hyphenated token with a part this common is a comp
 COMPOUND_WORD_ZIPF = 3.5  # one garbled word ("rnas-sacre") is read as a word at least this common
 MAX_CANDIDATES = 12  # per token, the closest
 MAX_NAME_EDITS = 2  # a garbled copy of a document's name is at most this many edits from it
-MAX_DEPTH_TWO = 7  # longer tokens get one confusion undone, and SymSpell's two edits
+NON_WORD_BUDGET = 5.2  # log10: the confusions undone in a non-word cost at most this together (two dear ones)
 
 
 class Decision(NamedTuple):
@@ -366,11 +367,11 @@ def _find_candidates(lower: str, lexicon: Lexicon, channel: Channel, damaged: bo
         )
         if zipf >= cap or lower in lexicon.terms or len(lower) < 2:
             return ()
-        return _scored(lower, {c for c in channel.words(lower, 1, lexicon) if lexicon.zipf(c) >= zipf + gain},
-                       lexicon, channel)
+        commoner = {c for c in channel.words(lower, ONE_CONFUSION, lexicon) if lexicon.zipf(c) >= zipf + gain}
+        return _scored(lower, commoner, lexicon, channel)
     if lower in lexicon.terms or len(lower) < 2:
         return ()
-    found = set(channel.words(lower, 2 if len(lower) <= MAX_DEPTH_TWO else 1, lexicon))
+    found = set(channel.words(lower, NON_WORD_BUDGET, lexicon))
     if any(ch in JUNK_CHARS for ch in lower):
         found |= wildcard_matches(lower, dictionary)
     scored = _scored(lower, found, lexicon, channel)

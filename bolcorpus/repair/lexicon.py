@@ -251,6 +251,8 @@ class _CompiledDistance(AbstractDistanceComparer):
 @lru_cache(maxsize=262_144)
 def _fold(text: str) -> str:
     """Lower case without accents: "Lechín" → "lechin"."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

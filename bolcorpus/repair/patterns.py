@@ -38,6 +38,8 @@ SPACING_FIXES: tuple[tuple[tuple[str, ...], re.Pattern[str], re.Pattern[str] | N
     (("..",), re.compile(r"(\.\.)(?= [a-z])"), WORDCHAR, ""),  # "MNR.. continued"
     (("·",), re.compile(r"( ·)(?= )"), None, ""),  # "the · populace"
     (("·",), re.compile(r"(·)"), None, ""),  # "a ·threat"
+    ((" |", " •", " \\", " ¦", " ^"), re.compile(r"( [|•\\¦^]{1,2})(?= )"), re.compile(r"\S"), ""),  # "the | populace"
+    ((" '",), re.compile(r"( ')(?= [^\W\d_]{2})"), re.compile(r"\S"), ""),  # "the ' populace", not "patient ' s"
     ((" ,",), re.compile(r"( ,)(?= [\"“])"), WORDCHAR, ""),  # "the , \"nationalism\""
     ((' "', " ”"), re.compile(r"( )[\"”](?= [(\[])"), re.compile(r"[.!?,;]"), ""),  # 'events.... " (Rebelión'
     ((" .",), re.compile(r" (\.)(?=[a-z])"), None, ""),  # "In .t he"

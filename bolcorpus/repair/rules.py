@@ -213,7 +213,8 @@ def strip_footnote_markers(text: str) -> Iterator[Fix]:
 
 
 def fix_punctuation_spacing(text: str) -> Iterator[Fix]:
-    """Remove OCR spacing and specks: "( 1 )", "history :", "MNR..", "·threat", "U .S.".
+    """Remove OCR spacing and specks: "( 1 )", "history :", "MNR..", "·threat", "U .S.", and
+    a speck standing alone between words ("the | populace", "the ' people").
 
     >>> apply_rule(fix_punctuation_spacing, "history : ( 1 ) the MNR.. A ·threat, U .S. aid")
     'history: (1) the MNR. A threat, U.S. aid'

@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
-from bolcorpus.repair.channel import Channel
+from bolcorpus.repair.channel import ONE_CONFUSION, Channel
 from bolcorpus.repair.context import text_damage
 from bolcorpus.repair.engine import Fix
 from bolcorpus.repair.language_model import DAMAGED_RATE, WordModel, word_model
@@ -251,7 +251,7 @@ def _garbled_joins(words: list[str], broken: tuple[bool, ...]) -> dict[int, set[
 @lru_cache(maxsize=1 << 16)
 def _garbled(joined: str, lexicon: Lexicon, channel: Channel) -> tuple[str, float] | None:
     """The likeliest word one cheap confusion of ``joined`` makes ("jn": "in"), with its channel cost."""
-    found = [(word, channel.cost(joined, word)) for word in channel.words(joined, 1, lexicon)
+    found = [(word, channel.cost(joined, word)) for word in channel.words(joined, ONE_CONFUSION, lexicon)
              if word != joined and lexicon.zipf(word) >= GARBLED_MIN_ZIPF]
     return max(found, key=lambda wc: lexicon.zipf(wc[0]) - wc[1], default=None)
 
