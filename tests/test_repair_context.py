@@ -15,6 +15,7 @@ from bolcorpus.document import Document
 from bolcorpus.errors import BolcorpusError
 from bolcorpus.repair import RepairConfig, apply_edits, repair_text
 from bolcorpus.repair.channel import (
+    ONE_CONFUSION,
     Channel,
     aligned_word_pairs,
     learn_channel,
@@ -191,8 +192,9 @@ def test_damaged_text_questions_common_real_words_and_rare_fragments() -> None:
 
 
 def test_a_long_word_garbled_three_times_is_read_within_the_channel_budget() -> None:
-    fixed = apply_rule(context, DAMAGED + " The lncrcaso in wages was large.")
-    assert "The increase in wages" in fixed
+    text = DAMAGED + " The lncrcaso in wages was large."
+    assert "The increase in wages" in apply_rule(context, text)
+    assert "The lncrcaso in wages" in apply_rule(partial(context, budget=ONE_CONFUSION), text)  # one confusion
 
 
 def test_a_speck_at_the_end_of_a_word_is_read_by_the_channel() -> None:

@@ -47,7 +47,7 @@ from bolcorpus.evaluate.metrics import (
     word_errors,
 )
 from bolcorpus.repair import RepairConfig, forget_corrections, repair_text
-from bolcorpus.repair.channel import SOFT_HYPHEN_RE
+from bolcorpus.repair.channel import ONE_CONFUSION, SOFT_HYPHEN_RE
 
 # --- data --------------------------------------------------------------------------
 # Clean corpus texts for the synthetic and clean-text benchmarks. 000 prints acronyms in
@@ -359,6 +359,8 @@ ABLATIONS: dict[str, tuple[str, Variant]] = {  # name: (what is left out, the co
                         _without_rule(CONTEXT_RULE, reset=(CONFUSIONS_RULE, "plain_words"))),
     "no bigrams": ("the bigram model (unigrams alone)", _context_options(use_bigrams=False)),
     "no document model": ("the document's own names", _context_options(use_document=False)),
+    "one-confusion search": (f"candidates of non-words past about one confusion (a budget of {ONE_CONFUSION})",
+                             _context_options(budget=ONE_CONFUSION)),
     "no splits": ("splitting run-together words (context rule)", _context_options(split_words=False)),
     "no damaged-text mode": ("questioning common real words and rare fragments in damaged text",
                              _context_options(rules=(CONTEXT_RULE, SEGMENTATION_RULE), damaged_rate=1.0)),

@@ -138,6 +138,7 @@ class Decision(NamedTuple):
 def correct_in_context(
     text: str, *, lexicon: Lexicon, channel: Channel, threshold: float = DEFAULT_THRESHOLD, split_words: bool = True,
     use_bigrams: bool = True, use_document: bool = True, damaged_rate: float = DAMAGED_RATE,
+    budget: float = NON_WORD_BUDGET,
 ) -> Iterator[Fix]:
     """Replace tokens whose best correction wins by ``threshold`` (log10) in context.
 
@@ -146,9 +147,11 @@ def correct_in_context(
         split_words: also split run-together words.
         use_bigrams, use_document: the parts of the word model (for ablations).
         damaged_rate: from this ``P(error)`` on, common real words are questioned too.
+        budget: what the confusions undone in a non-word may cost together (log10); a
+            higher budget finds words garbled more deeply, and takes longer.
     """
     for d in decide(text, lexicon=lexicon, channel=channel, split_words=split_words,
-                    use_bigrams=use_bigrams, use_document=use_document, damaged_rate=damaged_rate):
+                    use_bigrams=use_bigrams, use_document=use_document, damaged_rate=damaged_rate, budget=budget):
         if d.margin >= threshold:
             yield Fix(d.start, d.end, d.replacement)
 
@@ -167,30 +170,30 @@ def doubtful_tokens(
 
 def decide(
     text: str, *, lexicon: Lexicon, channel: Channel, split_words: bool = True, use_bigrams: bool = True,
-    use_document: bool = True, damaged_rate: float = DAMAGED_RATE,
+    use_document: bool = True, damaged_rate: float = DAMAGED_RATE, budget: float = NON_WORD_BUDGET,
 ) -> list[Decision]:
     """Every token whose best reading is not itself, with the margin by which that reading wins.
 
     Remembered for the last few texts: the repair stage asks :func:`doubtful_tokens` about
     the text the rule's last pass has just read.
     """
-    return list(_decide(text, lexicon, channel, split_words, use_bigrams, use_document, damaged_rate))
+    return list(_decide(text, lexicon, channel, split_words, use_bigrams, use_document, damaged_rate, budget))
 
 
 @lru_cache(maxsize=4)
 def _decide(
     text: str, lexicon: Lexicon, channel: Channel, split_words: bool, use_bigrams: bool, use_document: bool,
-    damaged_rate: float,
+    damaged_rate: float, budget: float,
 ) -> tuple[Decision, ...]:
     counts = type_counts(TYPE_RE, text)
     # Most tokens have no candidate and are no "In": decide that once per type, and look
     # at nothing else of a text where no type is open.
     error_rate = text_damage(text, lexicon)
     damaged = error_rate >= damaged_rate
-    memo = lexicon.corrections.setdefault(("open", channel, split_words, damaged), {})
+    memo = lexicon.corrections.setdefault(("open", channel, split_words, damaged, budget), {})
     open_types = {
         t for t in chain(counts, types(COLON_TYPE_RE, text))
-        if memo.get(t) is not False and _open(t, lexicon, channel, split_words, damaged, memo)
+        if memo.get(t) is not False and _open(t, lexicon, channel, split_words, damaged, budget, memo)
     }
     model = word_model(lexicon)
     near_names: dict[str, tuple[tuple[str, float], ...]] = {}
@@ -200,9 +203,11 @@ def _decide(
         open_types |= set(near_names)
     compounds: set[str] = set()
     if damaged:  # a hyphen inside one garbled word; clean text keeps its hyphens as printed
-        garbled = lexicon.corrections.setdefault(("compound", channel), {})
-        compounds = {t for t in types(COMPOUND_TYPE_RE, text)
-                     if garbled.get(t) or (t not in garbled and _garbled_compound(t, lexicon, channel, garbled))}
+        garbled = lexicon.corrections.setdefault(("compound", channel, budget), {})
+        compounds = {
+            t for t in types(COMPOUND_TYPE_RE, text)
+            if garbled.get(t) or (t not in garbled and _garbled_compound(t, lexicon, channel, budget, garbled))
+        }
     if not open_types and not compounds:
         return ()
     # The channel's costs were learned on text this damaged: scale them to this text's damage.
@@ -223,8 +228,8 @@ def _decide(
             continue
         word = lower.strip(":")  # "fo: the", ":egime": the word beside an edge colon is the token's own reading
         candidates = (
-            _candidates(lower, lexicon, channel, damaged) if word == lower
-            else _colon_candidates(lower, word, lexicon, channel, damaged)
+            _candidates(lower, lexicon, channel, damaged, budget) if word == lower
+            else _colon_candidates(lower, word, lexicon, channel, damaged, budget)
         ) + near_names.get(token, ())
         splits = _splits(lower, lexicon) if split_words and not lexicon.known(token) and "-" not in token else ()
         left = right = None
@@ -289,28 +294,33 @@ def _spaced(a: str, b: str, model: WordModel) -> bool:
 
 
 def _open(
-    token: str, lexicon: Lexicon, channel: Channel, split_words: bool, damaged: bool, memo: dict[str, bool]
+    token: str, lexicon: Lexicon, channel: Channel, split_words: bool, damaged: bool, budget: float,
+    memo: dict[str, bool],
 ) -> bool:
     """Whether a token type may change at all: "In", "Is", …, or a word with candidates (``memo``ised)."""
     found = memo.get(token)
     if found is None:
-        found = memo[token] = _find_open(token, lexicon, channel, split_words, damaged)
+        found = memo[token] = _find_open(token, lexicon, channel, split_words, damaged, budget)
     return found
 
 
-def _find_open(token: str, lexicon: Lexicon, channel: Channel, split_words: bool, damaged: bool) -> bool:
+def _find_open(
+    token: str, lexicon: Lexicon, channel: Channel, split_words: bool, damaged: bool, budget: float
+) -> bool:
     lower = token.lower()
     if lower in CAPITAL_I_WORDS:
         return token[0].isupper()
     if not _wordlike(token):  # "TEXTRACT", "LCTs": acronyms and names
         return False
     word = lower.strip(":")  # "follows:" is open only to other words than "follows"
-    return any(c != word for c, _ in _candidates(lower, lexicon, channel, damaged)) or (
+    return any(c != word for c, _ in _candidates(lower, lexicon, channel, damaged, budget)) or (
         split_words and not lexicon.known(token) and bool(_splits(lower, lexicon))
     )
 
 
-def _garbled_compound(compound: str, lexicon: Lexicon, channel: Channel, memo: dict[str, bool]) -> bool:
+def _garbled_compound(
+    compound: str, lexicon: Lexicon, channel: Channel, budget: float, memo: dict[str, bool]
+) -> bool:
     """Whether a hyphenated token is one garbled word (``memo``ised): its pieces no common words, their
     join no word but a cheap confusion or two from one ("rnas-sacre"; "cal-culation" stays as printed)."""
     first, second = compound.split("-")
@@ -318,7 +328,7 @@ def _garbled_compound(compound: str, lexicon: Lexicon, channel: Channel, memo: d
     memo[compound] = (
         (first.islower() or first.istitle()) and second.islower()
         and max(lexicon.zipf(first), lexicon.zipf(second)) < COMPOUND_PART_ZIPF and not lexicon.known(joined)
-        and any(lexicon.zipf(c) >= COMPOUND_WORD_ZIPF for c, _ in _candidates(joined, lexicon, channel, True))
+        and any(lexicon.zipf(c) >= COMPOUND_WORD_ZIPF for c, _ in _candidates(joined, lexicon, channel, True, budget))
     )
     return memo[compound]
 
@@ -349,16 +359,20 @@ def _cased(word: str, token: str, lexicon: Lexicon) -> str:
     return word
 
 
-def _candidates(lower: str, lexicon: Lexicon, channel: Channel, damaged: bool) -> tuple[tuple[str, float], ...]:
+def _candidates(
+    lower: str, lexicon: Lexicon, channel: Channel, damaged: bool, budget: float
+) -> tuple[tuple[str, float], ...]:
     """Candidate words for a token with their channel costs (cached per token)."""
-    key = (lower, channel, damaged)
+    key = (lower, channel, damaged, budget)
     found = lexicon.corrections.get(key)
     if found is None:
-        found = lexicon.corrections[key] = _find_candidates(lower, lexicon, channel, damaged)
+        found = lexicon.corrections[key] = _find_candidates(lower, lexicon, channel, damaged, budget)
     return found
 
 
-def _find_candidates(lower: str, lexicon: Lexicon, channel: Channel, damaged: bool) -> tuple[tuple[str, float], ...]:
+def _find_candidates(
+    lower: str, lexicon: Lexicon, channel: Channel, damaged: bool, budget: float
+) -> tuple[tuple[str, float], ...]:
     dictionary = lexicon.dictionary()
     zipf = lexicon.zipf(lower)
     if lexicon.known(lower) and zipf >= RARE_WORD_ZIPF:
@@ -371,7 +385,7 @@ def _find_candidates(lower: str, lexicon: Lexicon, channel: Channel, damaged: bo
         return _scored(lower, commoner, lexicon, channel)
     if lower in lexicon.terms or len(lower) < 2:
         return ()
-    found = set(channel.words(lower, NON_WORD_BUDGET, lexicon))
+    found = set(channel.words(lower, budget, lexicon))
     if any(ch in JUNK_CHARS for ch in lower):
         found |= wildcard_matches(lower, dictionary)
     scored = _scored(lower, found, lexicon, channel)
@@ -381,15 +395,15 @@ def _find_candidates(lower: str, lexicon: Lexicon, channel: Channel, damaged: bo
 
 
 def _colon_candidates(
-    lower: str, word: str, lexicon: Lexicon, channel: Channel, damaged: bool
+    lower: str, word: str, lexicon: Lexicon, channel: Channel, damaged: bool, budget: float
 ) -> tuple[tuple[str, float], ...]:
     """Readings of a token with an edge colon: words the colon is a letter of ("fo:" → "for"),
     and corrections of the word beside it with the colon kept ("governmcnt:" → "government:").
 
     Where both make the same word, the cheaper reading counts.
     """
-    kept = dict(_candidates(word, lexicon, channel, damaged))
-    read = {c: cost for c, cost in _candidates(lower, lexicon, channel, damaged)
+    kept = dict(_candidates(word, lexicon, channel, damaged, budget))
+    read = {c: cost for c, cost in _candidates(lower, lexicon, channel, damaged, budget)
             if c != word and cost < kept.get(c, math.inf)}
     before, after = ("", ":") if lower.endswith(":") else (":", "")
     return tuple(read.items()) + tuple((f"{before}{c}{after}", cost) for c, cost in kept.items() if c not in read)
