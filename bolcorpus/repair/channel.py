@@ -54,12 +54,13 @@ class Channel:
                 costs[printed, meant] = min(cost * HAND_SCALE, costs.get((printed, meant), math.inf))
         self.costs = costs
         self.table = ConfusionTable.of((printed, meant, cost) for (printed, meant), cost in sorted(costs.items()))
-        self._cheap: dict[str, list[tuple[str, float]]] = defaultdict(list)  # printed → (meant, cost), cheapest first
+        self._cheap: dict[str, list[tuple[str, float]]] = defaultdict(list)  # printed → (meant, cost)
         for (printed, meant), cost in sorted(costs.items(), key=lambda item: item[1]):
             if cost <= VARIANT_MAX_COST:
                 self._cheap[printed].append((meant, cost))
         self._longest = max(map(len, self._cheap), default=0)
         self._cheapest = min(costs.values(), default=math.inf)
+        self._at: dict[str, tuple[tuple[int, str, float], ...]] = {}  # memo of :meth:`_confusions_at`
 
     @classmethod
     def from_file(cls, path: Path | None) -> Channel:
@@ -84,6 +85,20 @@ class Channel:
         [[], ['government']]
         """
         return _words(self, observed, budget, lexicon)
+
+    def _confusions_at(self, window: str) -> tuple[tuple[int, str, float], ...]:
+        """The cheap confusions whose printed letters begin ``window``: (how many letters, meant,
+        cost), cheapest first.
+
+        >>> Channel([("rn", "m", 9, 0.7), ("r", "n", 9, 1.8)])._confusions_at("rne")[:2]
+        ((2, 'm', 0.7), (1, 'n', 1.75))
+        """
+        found = self._at.get(window)
+        if found is None:
+            confusions = [(n, meant, cost) for n in range(1, len(window) + 1)
+                          for meant, cost in self._cheap.get(window[:n], ())]
+            found = self._at[window] = tuple(sorted(confusions, key=lambda confusion: confusion[2]))
+        return found
 
 
 def learn_channel(pairs: Iterable[tuple[str, str]], *, min_count: int = MIN_COUNT) -> list[Row]:
@@ -197,11 +212,8 @@ def _cost(channel: Channel, observed: str, candidate: str, limit: float) -> floa
 @lru_cache(maxsize=65_536)
 def _words(channel: Channel, observed: str, budget: float, lexicon: Lexicon) -> frozenset[str]:
     dictionary, prefixes, cheapest = lexicon.dictionary(), lexicon.prefixes(), channel._cheapest
-    undo = [  # at each letter, the confusions that may have printed it: (letters printed, meant, cost), cheapest first
-        sorted(((n, meant, cost) for n in range(1, channel._longest + 1) if i + n <= len(observed)
-                for meant, cost in channel._cheap.get(observed[i : i + n], ())), key=lambda c: c[2])
-        for i in range(len(observed))
-    ]
+    # at each letter, the confusions that may have printed it
+    undo = [channel._confusions_at(observed[i : i + channel._longest]) for i in range(len(observed))]
     found = set()
     paths = [("", 0, budget)]  # (what is made, where the rest of ``observed`` begins, cost left)
     seen: dict[tuple[str, int], float] = {}  # the most cost left with which a path was taken
