@@ -322,7 +322,7 @@ def _garbled_compound(
     compound: str, lexicon: Lexicon, channel: Channel, budget: float, memo: dict[str, bool]
 ) -> bool:
     """Whether a hyphenated token is one garbled word (``memo``ised): its pieces no common words, their
-    join no word but a cheap confusion or two from one ("rnas-sacre"; "cal-culation" stays as printed)."""
+    join no word but confusions within ``budget`` from one ("rnas-sacre"; "cal-culation" stays as printed)."""
     first, second = compound.split("-")
     joined = (first + second).lower()
     memo[compound] = (
