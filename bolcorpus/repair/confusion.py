@@ -92,7 +92,6 @@ def ocr_cost(
         junk = ch in JUNK_CHARS
         drop = JUNK_DROP_COST if junk else PUNCT_DROP_COST if not ch.isalnum() else edit
         mismatch = JUNK_COST if junk else edit
-        confusions = here[i]
         swap = observed[i + 1] if i + 1 < n else None  # a transposition with the next character
         for j in range(m + 1):
             c = row[j]
@@ -107,13 +106,17 @@ def ocr_cost(
                 if junk:
                     for k in range(2, min(4, m - j) + 1):
                         below[j + k] = min(below[j + k], c + JUNK_COST + 0.15 * (k - 1))
-                for length, dst, cost in confusions:
-                    if candidate.startswith(dst, j):
-                        d[i + length][j + len(dst)] = min(d[i + length][j + len(dst)], c + cost)
                 if swap is not None and j + 1 < m and ch == candidate[j + 1] and swap == candidate[j]:
                     d[i + 2][j + 2] = min(d[i + 2][j + 2], c + edit)
                 if c + edit < row[j + 1]:
                     row[j + 1] = c + edit
+        # Confusions last, from the row's final costs: only where the candidate has what one meant.
+        for length, dst, cost in here[i]:
+            target, j = d[i + length], candidate.find(dst)
+            while 0 <= j < m:
+                if row[j] <= limit and row[j] + cost < target[j + len(dst)]:
+                    target[j + len(dst)] = row[j] + cost
+                j = candidate.find(dst, j + 1)
     return d[n][m]
 
 
