@@ -223,8 +223,8 @@ def _words(channel: Channel, observed: str, budget: float, lexicon: Lexicon) -> 
             if made + observed[start:] in dictionary:
                 found.add(made + observed[start:])
             continue
+        head = made
         for i in range(start, len(observed)):  # read on as printed, undoing a confusion at any letter
-            head = made + observed[start:i]
             for n, meant, cost in undo[i]:
                 if cost > left:
                     break
@@ -232,11 +232,12 @@ def _words(channel: Channel, observed: str, budget: float, lexicon: Lexicon) -> 
                 if path[0] in prefixes and seen.get(path, -1.0) < left - cost:
                     seen[path] = left - cost
                     paths.append((*path, left - cost))
-            if head + observed[i] not in prefixes:
+            head += observed[i]
+            if head not in prefixes:
                 break
         else:
-            if made + observed[start:] in dictionary:
-                found.add(made + observed[start:])
+            if head in dictionary:
+                found.add(head)
     return frozenset(found)
 
 
