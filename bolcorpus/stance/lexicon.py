@@ -29,7 +29,7 @@ class StanceLexicon:
         self.first_words = frozenset(t.split()[0] for t in self.weights if t.split())
 
     def weight(self, term: str) -> float | None:
-        return self.weights.get(_tokens(term) if "-" in term else term.strip().lower())
+        return self.weights.get(_tokens(term))
 
     def may_begin(self, word: str) -> bool:
         """Whether a term may begin with ``word`` (a lemma or a token's text); a blank one may
@@ -57,4 +57,5 @@ def load_lexicon(path: Path) -> StanceLexicon:
 
 def _tokens(term: str) -> str:
     """``term`` lowercased, its hyphens standing apart as spaCy's tokens do."""
-    return HYPHEN.sub(" - ", term.strip().lower())
+    term = term.strip().lower()
+    return HYPHEN.sub(" - ", term) if "-" in term else term  # most terms have none: no regex
