@@ -59,7 +59,6 @@ class Channel:
             if cost <= VARIANT_MAX_COST:
                 self._cheap[printed].append((meant, cost))
         self._longest = max(map(len, self._cheap), default=0)
-        self._cheapest = min(costs.values(), default=math.inf)
         self._at: dict[str, tuple[tuple[int, str, float], ...]] = {}  # memo of :meth:`_confusions_at`
 
     @classmethod
@@ -211,7 +210,7 @@ def _cost(channel: Channel, observed: str, candidate: str, limit: float) -> floa
 
 @lru_cache(maxsize=65_536)
 def _words(channel: Channel, observed: str, budget: float, lexicon: Lexicon) -> frozenset[str]:
-    dictionary, prefixes, cheapest = lexicon.dictionary(), lexicon.prefixes(), channel._cheapest
+    dictionary, prefixes = lexicon.dictionary(), lexicon.prefixes()
     # at each letter, the confusions that may have printed it
     undo = [channel._confusions_at(observed[i : i + channel._longest]) for i in range(len(observed))]
     found = set()
@@ -219,10 +218,6 @@ def _words(channel: Channel, observed: str, budget: float, lexicon: Lexicon) -> 
     seen: dict[tuple[str, int], float] = {}  # the most cost left with which a path was taken
     while paths:
         made, start, left = paths.pop()
-        if left < cheapest:  # no confusion is cheap enough: the rest is read as printed
-            if made + observed[start:] in dictionary:
-                found.add(made + observed[start:])
-            continue
         head = made
         for i in range(start, len(observed)):  # read on as printed, undoing a confusion at any letter
             for n, meant, cost in undo[i]:
