@@ -223,6 +223,23 @@ def test_a_hyphen_inside_one_garbled_word_goes_but_compounds_and_hyphenations_st
     assert "co-opting" in fixed and "cal-culation" in fixed and "left-wing" in fixed
 
 
+def test_the_one_garbled_piece_of_a_hyphenated_word_is_read_but_broken_words_keep_their_pieces() -> None:
+    damaged = DAMAGED + (" Tho miners of Goulburn-strcet wcre forty-thrco in tbe left-wlng unions; an appro-priate"
+                         " num-ber of tbe foundatlon-stona.")
+    fixed = apply_rule(context, damaged)
+    assert "Goulburn-street were forty-three in the left-wing unions" in fixed
+    assert "appro-priate num-ber" in fixed  # pieces of a word broken at a line end: "number" is a word
+    assert "foundatlon-stona" in fixed  # two garbled pieces: no piece to read the other by
+    assert "Goulburn-strcet" in apply_rule(partial(context, damaged_rate=1.0), damaged)  # not in a clean text
+
+
+def test_in_a_damaged_text_a_word_joins_a_neighbour_that_it_makes_a_word_with() -> None:
+    damaged = DAMAGED + " Tho miners were in the build ing and the un usual strike went on for a long time."
+    joined = apply_rule(segment, damaged)
+    assert "in the building and the unusual strike went on for a long time" in joined
+    assert "build ing and the un usual" in apply_rule(partial(segment, damaged_rate=1.0), damaged)
+
+
 def test_a_junk_character_is_read_as_a_letter_in_a_split_and_in_a_name() -> None:
     damaged = DAMAGED + " Tho Government of ther~dical Colonel sat in P~z, whero tho army had root~din tho city."
     configs = ROOT / "configs"

@@ -30,6 +30,9 @@ by ``threshold`` (log10 units); one that wins by less is left alone and reported
   where neither piece is a common word and their join is no word but a cheap confusion
   or two from one, the token is read as that word; a compound ("co-opting") or a
   hyphenated word ("cal-culation") stays as printed.
+- **One garbled piece of a hyphenated word** in a damaged text ("Goulburn-strcet",
+  "forty-thrco") is read on its own where the other pieces are words and their join is
+  none; a word broken at a line end ("appro-priate", "num-ber") keeps its pieces.
 - **A capital I for a small i** in a function word inside a sentence ("delay In the",
   "accepted, Is it") is lower-cased when a lower-case word follows.
 
@@ -87,6 +90,9 @@ TOKEN_RE = re.compile(rf"{TOKEN_START}{WORD_BODY}(?:[«»]|{FINAL_COLON}(?= [a-z
 # Two pieces of letters joined by a hyphen ("rnas-sacre"), as a type and as a token.
 COMPOUND_TYPE_RE = re.compile(r"[^\W\d_]+-[^\W\d_]+")
 COMPOUND_RE = re.compile(rf"(?<![\w~£µ.,:/'’{NOISE}-])[^\W\d_]+-[^\W\d_]+(?![\w~£µ'’{NOISE}-])")
+# A hyphenated word of two or more pieces ("Goulburn-streot", "well-to-da"), and one piece of it.
+HYPHENATED_RE = re.compile(rf"(?<![\w~£µ.,:/'’{NOISE}-])[^\W\d_]+(?:-[^\W\d_]+)+(?![\w~£µ'’{NOISE}-])")
+PIECE_RE = re.compile(r"[^\W\d_]+")
 # A capital after two lower-case letters, inside a word: case OCR garbled ("FrancUco").
 GARBLED_CASE_RE = re.compile(r"\S*[a-z]{2}\S*[A-Z]\S*")
 CASED_NAME_RE = re.compile(r"(?:Mc|Mac|De|La|Le|Van|Von)[A-Z][a-z]+|[A-Z]{2,}s")  # "McNeil", "LaPaz", "LCTs"
@@ -218,6 +224,8 @@ def _decide(
     if compounds:
         matches = heapq.merge(matches, (m for m in COMPOUND_RE.finditer(text) if m.group() in compounds),
                               key=lambda m: m.start())
+    if damaged:
+        matches = heapq.merge(matches, _garbled_pieces(text, open_types, compounds, lexicon), key=lambda m: m.start())
     for m in matches:
         if m.group() not in open_types and m.group() not in compounds:
             continue
@@ -331,6 +339,21 @@ def _garbled_compound(
         and any(lexicon.zipf(c) >= COMPOUND_WORD_ZIPF for c, _ in _candidates(joined, lexicon, channel, True, budget))
     )
     return memo[compound]
+
+
+def _garbled_pieces(text: str, open_types: set[str], compounds: set[str], lexicon: Lexicon) -> Iterator[re.Match[str]]:
+    """The one piece of a hyphenated word that is no word but may be read as one ("Goulburn-streot": "streot").
+
+    A word broken by a hyphen ("appro-priate", "num-ber": the pieces joined are a word) keeps
+    its pieces, and one garbled word ("rnas-sacre") is read whole instead.
+    """
+    for m in HYPHENATED_RE.finditer(text):
+        if m.group() in compounds or lexicon.known(m.group().replace("-", "")):
+            continue
+        pieces = list(PIECE_RE.finditer(text, m.start(), m.end()))
+        unknown = [piece for piece in pieces if not lexicon.known(piece.group())]
+        if len(unknown) == 1 and unknown[0].group() in open_types:
+            yield unknown[0]
 
 
 def _capital_i_inside_sentence(token: str, text: str, m: re.Match[str]) -> bool:

@@ -9,8 +9,9 @@ into its neighbour's piece is cut where the words are. Every space removed or ad
 cost; the new segmentation replaces the old one when it scores ``threshold`` better
 (log10) and has fewer words (a lone run-together token, "dialoguesare", is the context
 rule's). Only known words are proposed; letters and case are kept. In a damaged text
-(:data:`~bolcorpus.repair.language_model.DAMAGED_RATE`) a rare word counts as a
-fragment too: "a ction" and "off icers" are made of words that wordfreq knows.
+(:data:`~bolcorpus.repair.language_model.DAMAGED_RATE`) any but the commonest words
+count as fragments too: "a ction", "off icers" and "build ing" are made of words that
+wordfreq knows.
 
 >>> from functools import partial
 >>> from bolcorpus.repair.rules import apply_rule
@@ -45,6 +46,8 @@ SINGLE_LETTERS = frozenset("aAI")  # the only one-letter words of English
 GARBLED_MIN_ZIPF = 3.0  # a word garbled and split is a common one: a rare reading is left alone
 SHORT_PIECE = 2  # a garbled join holds a piece this short ("j n", "lh e", "ob tailed")
 RARE_ZIPF = 3.5  # in a damaged text a lower-case word rarer than this may be a fragment ("a ction", "off icers")
+# and one rarer than this where it joins a neighbour into a word ("build ing", "un usual")
+JOINING_ZIPF = 5.0
 
 
 def resegment_words(
@@ -57,7 +60,7 @@ def resegment_words(
     fragment is more often a piece of a split word than words run together, and a
     garbled word can often be cut into two rare words ("altempt" → "al tempt"). A lone
     token is left to ``repair.context.v1``, which weighs splits against corrections. From
-    a damage of ``damaged_rate`` on, rare words count as fragments too. With a
+    a damage of ``damaged_rate`` on, words rarer than :data:`RARE_ZIPF` count as fragments too. With a
     ``channel`` and ``garbled_joins``, fragments, one of them short, may also join into
     a common word that one cheap confusion garbled ("lh e", "chil y"); the join is made
     here and the letters are left to ``repair.context.v1``, which reads the joined token
@@ -66,16 +69,17 @@ def resegment_words(
     channel = channel if garbled_joins else None
     rare = RARE_ZIPF if text_damage(text, lexicon) >= damaged_rate else 0.0
     fragments = {w for w in types(LETTERS_RE, text) if _fragment(w, lexicon, rare)}
-    if not fragments:
+    joining = {w for w in types(LETTERS_RE, text) if _fragment(w, lexicon, JOINING_ZIPF)} - fragments if rare else set()
+    if not fragments and not joining:
         return
     model = word_model(lexicon)
     for run in RUN_RE.finditer(text):
         if " " not in run.group():
             continue
         words = run.group().split(" ")
-        if fragments.isdisjoint(words):
+        if fragments.isdisjoint(words) and joining.isdisjoint(words):
             continue
-        suspects = [i for i, w in enumerate(words) if w in fragments]
+        suspects = [i for i, w in enumerate(words) if w in fragments or (w in joining and _joins(words, i, lexicon))]
         done = -1
         for i in suspects:
             if i <= done:
@@ -92,6 +96,13 @@ def resegment_words(
                 start = run.start() + sum(len(w) + 1 for w in words[:lo])
                 yield from _fixes(" ".join(window), " ".join(best[0]), start)
                 done = hi - 1
+
+
+def _joins(words: list[str], i: int, lexicon: Lexicon) -> bool:
+    """Whether ``words[i]`` and a neighbour written together are a word ("build ing")."""
+    word = words[i].lower()
+    return (i > 0 and lexicon.known(words[i - 1].lower() + word)) or (
+        i + 1 < len(words) and lexicon.known(word + words[i + 1].lower()))
 
 
 def _fragment(word: str, lexicon: Lexicon, rare: float) -> bool:
