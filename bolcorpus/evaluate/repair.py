@@ -362,7 +362,7 @@ ABLATIONS: dict[str, tuple[str, Variant]] = {  # name: (what is left out, the co
     "one-confusion search": (f"candidates of non-words past about one confusion (a budget of {ONE_CONFUSION})",
                              _context_options(budget=ONE_CONFUSION)),
     "no splits": ("splitting run-together words (context rule)", _context_options(split_words=False)),
-    "no damaged-text mode": ("questioning common real words and rare fragments in damaged text",
+    "no damaged-text mode": ("questioning common real words, rare fragments and hyphenated pieces in damaged text",
                              _context_options(rules=(CONTEXT_RULE, SEGMENTATION_RULE), damaged_rate=1.0)),
     "no garbled joins": ("joining fragments into a word one confusion garbled (segmentation rule)",
                          _context_options(rules=(SEGMENTATION_RULE,), garbled_joins=False)),
