@@ -9,9 +9,9 @@ into its neighbour's piece is cut where the words are. Every space removed or ad
 cost; the new segmentation replaces the old one when it scores ``threshold`` better
 (log10) and has fewer words (a lone run-together token, "dialoguesare", is the context
 rule's). Only known words are proposed; letters and case are kept. In a damaged text
-(:data:`~bolcorpus.repair.language_model.DAMAGED_RATE`) any but the commonest words
-count as fragments too: "a ction", "off icers" and "build ing" are made of words that
-wordfreq knows.
+(:data:`~bolcorpus.repair.language_model.DAMAGED_RATE`) rare words count as fragments
+too, and less rare ones where they join a neighbour into a word: "a ction", "off icers"
+and "build ing" are made of words that wordfreq knows.
 
 >>> from functools import partial
 >>> from bolcorpus.repair.rules import apply_rule
@@ -60,7 +60,8 @@ def resegment_words(
     fragment is more often a piece of a split word than words run together, and a
     garbled word can often be cut into two rare words ("altempt" → "al tempt"). A lone
     token is left to ``repair.context.v1``, which weighs splits against corrections. From
-    a damage of ``damaged_rate`` on, words rarer than :data:`RARE_ZIPF` count as fragments too. With a
+    a damage of ``damaged_rate`` on, words rarer than :data:`RARE_ZIPF` count as fragments
+    too, and words rarer than :data:`JOINING_ZIPF` where they join a neighbour into a word. With a
     ``channel`` and ``garbled_joins``, fragments, one of them short, may also join into
     a common word that one cheap confusion garbled ("lh e", "chil y"); the join is made
     here and the letters are left to ``repair.context.v1``, which reads the joined token
@@ -69,7 +70,8 @@ def resegment_words(
     channel = channel if garbled_joins else None
     rare = RARE_ZIPF if text_damage(text, lexicon) >= damaged_rate else 0.0
     fragments = {w for w in types(LETTERS_RE, text) if _fragment(w, lexicon, rare)}
-    joining = {w for w in types(LETTERS_RE, text) if _fragment(w, lexicon, JOINING_ZIPF)} - fragments if rare else set()
+    joining = {w for w in types(LETTERS_RE, text) if _fragment(w, lexicon, JOINING_ZIPF)} if rare else set()
+    joining -= fragments
     if not fragments and not joining:
         return
     model = word_model(lexicon)
