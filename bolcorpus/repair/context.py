@@ -71,7 +71,7 @@ from bolcorpus.repair.confusion import wildcard_matches
 from bolcorpus.repair.engine import Fix
 from bolcorpus.repair.language_model import DAMAGED_RATE, WordModel, damage_rate, word_model
 from bolcorpus.repair.lexicon import Lexicon
-from bolcorpus.repair.patterns import CAPITAL_I_WORDS, JUNK_CHARS
+from bolcorpus.repair.patterns import CAPITAL_I_WORDS, JUNK_CHARS, LETTERS_RE
 from bolcorpus.repair.tokens import type_counts, types
 
 # A word of letters alone: not part of a token with digits, junk or inner punctuation
@@ -87,12 +87,10 @@ TOKEN_START, TOKEN_END = rf"(?<![\w~£µ.,:/'’{NOISE}-])", rf"(?:(?=['’]s(?!
 WORD_BODY = rf"(?:[{NOISE}]|(?<!\w):)?[^\W\d_]+(?:[{NOISE}][^\W\d_]+)*"
 FINAL_COLON = r"(?<=[^\W\d_]{2}):"  # not after one letter: "N: which", "A: yes"
 TOKEN_RE = re.compile(rf"{TOKEN_START}{WORD_BODY}(?:[«»]|{FINAL_COLON}(?= [a-z]))?{TOKEN_END}")
-# Two pieces of letters joined by a hyphen ("rnas-sacre"), as a type and as a token.
+# Two pieces of letters joined by a hyphen ("rnas-sacre"), as a type; and a hyphenated
+# token of two or more pieces ("Goulburn-strcet", "well-to-do").
 COMPOUND_TYPE_RE = re.compile(r"[^\W\d_]+-[^\W\d_]+")
-COMPOUND_RE = re.compile(rf"(?<![\w~£µ.,:/'’{NOISE}-])[^\W\d_]+-[^\W\d_]+(?![\w~£µ'’{NOISE}-])")
-# A hyphenated word of two or more pieces ("Goulburn-streot", "well-to-da"), and one piece of it.
 HYPHENATED_RE = re.compile(rf"(?<![\w~£µ.,:/'’{NOISE}-])[^\W\d_]+(?:-[^\W\d_]+)+(?![\w~£µ'’{NOISE}-])")
-PIECE_RE = re.compile(r"[^\W\d_]+")
 # A capital after two lower-case letters, inside a word: case OCR garbled ("FrancUco").
 GARBLED_CASE_RE = re.compile(r"\S*[a-z]{2}\S*[A-Z]\S*")
 CASED_NAME_RE = re.compile(r"(?:Mc|Mac|De|La|Le|Van|Von)[A-Z][a-z]+|[A-Z]{2,}s")  # "McNeil", "LaPaz", "LCTs"
@@ -221,11 +219,8 @@ def _decide(
     out: list[Decision] = []
     corrected: dict[int, str] = {}  # end offset of a corrected word → its last word, for the next one's context
     matches: Iterator[re.Match[str]] = TOKEN_RE.finditer(text)
-    if compounds:
-        matches = heapq.merge(matches, (m for m in COMPOUND_RE.finditer(text) if m.group() in compounds),
-                              key=lambda m: m.start())
     if damaged:
-        matches = heapq.merge(matches, _garbled_pieces(text, open_types, compounds, lexicon), key=lambda m: m.start())
+        matches = heapq.merge(matches, _hyphenated(text, compounds, open_types, lexicon), key=lambda m: m.start())
     for m in matches:
         if m.group() not in open_types and m.group() not in compounds:
             continue
@@ -341,19 +336,20 @@ def _garbled_compound(
     return memo[compound]
 
 
-def _garbled_pieces(text: str, open_types: set[str], compounds: set[str], lexicon: Lexicon) -> Iterator[re.Match[str]]:
-    """The one piece of a hyphenated word that is no word but may be read as one ("Goulburn-streot": "streot").
+def _hyphenated(text: str, compounds: set[str], open_types: set[str], lexicon: Lexicon) -> Iterator[re.Match[str]]:
+    """What is read of each hyphenated token: the whole of one garbled word ("rnas-sacre"), or
+    its one piece that is no word ("Goulburn-strcet": "strcet").
 
     A word broken by a hyphen ("appro-priate", "num-ber": the pieces joined are a word) keeps
-    its pieces, and one garbled word ("rnas-sacre") is read whole instead.
+    its pieces.
     """
     for m in HYPHENATED_RE.finditer(text):
-        if m.group() in compounds or lexicon.known(m.group().replace("-", "")):
-            continue
-        pieces = list(PIECE_RE.finditer(text, m.start(), m.end()))
-        unknown = [piece for piece in pieces if not lexicon.known(piece.group())]
-        if len(unknown) == 1 and unknown[0].group() in open_types:
-            yield unknown[0]
+        if m.group() in compounds:
+            yield m
+        elif not lexicon.known(m.group().replace("-", "")):
+            unknown = [p for p in LETTERS_RE.finditer(text, m.start(), m.end()) if not lexicon.known(p.group())]
+            if len(unknown) == 1 and unknown[0].group() in open_types:
+                yield unknown[0]
 
 
 def _capital_i_inside_sentence(token: str, text: str, m: re.Match[str]) -> bool:
