@@ -69,9 +69,9 @@ def resegment_words(
     """
     channel = channel if garbled_joins else None
     rare = RARE_ZIPF if text_damage(text, lexicon) >= damaged_rate else 0.0
-    fragments = {w for w in types(LETTERS_RE, text) if _fragment(w, lexicon, rare)}
-    joining = {w for w in types(LETTERS_RE, text) if _fragment(w, lexicon, JOINING_ZIPF)} if rare else set()
-    joining -= fragments
+    words_here = types(LETTERS_RE, text)
+    fragments = {w for w in words_here if _fragment(w, lexicon, rare)}
+    joining = {w for w in words_here - fragments if _fragment(w, lexicon, JOINING_ZIPF)} if rare else set()
     if not fragments and not joining:
         return
     model = word_model(lexicon)
